@@ -1,0 +1,3 @@
+# The emergencies module's pages land with their issue; the app is installed already.
+app_name = "emergencies"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+# The evaluation module's pages land with their issue; the app is installed already.
+app_name = "evaluation"
+urlpatterns: list = []

@@ -1,0 +1,434 @@
+"""People and access: users, associations (the tenants), memberships and roles, the member
+registry, invitations and the sign-in log."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    FACILITATOR = "facilitator", _("Facilitator")
+    OPERATOR = "operator", _("Operator")
+    COORDINATOR = "coordinator", _("Coordinator")
+
+
+#: Roles that read personal files and so must sign in with a second factor.
+STAFF_ROLES = frozenset({Role.OPERATOR, Role.COORDINATOR})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("The email must be set")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. The e-mail address is the login; there is no username."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("admin site access"),
+        default=False,
+        help_text=_("Whether the person may sign in to the Django admin."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+
+class Association(models.Model):
+    """A third-sector association of the partnership: the tenant of every record."""
+
+    class Kind(models.TextChoices):
+        ODV = "odv", _("ODV – voluntary organisation")
+        APS = "aps", _("APS – social promotion association")
+        OTHER = "other", _("Other ETS")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    fiscal_code = models.CharField(
+        _("fiscal code"),
+        max_length=16,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^([0-9]{11}|[A-Z0-9]{16})$",
+                _("A fiscal code has 11 digits (an entity) or 16 letters and digits."),
+            )
+        ],
+    )
+    kind = models.CharField(_("ETS kind"), max_length=8, choices=Kind.choices)
+    city = models.CharField(_("city"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("association")
+        verbose_name_plural = _("associations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TenantQuerySet(models.QuerySet):
+    """Base queryset for every record that belongs to an association.
+
+    ``for_association`` is the one door through which views reach tenant rows: a row of
+    another association is simply not there, so a guessed URL answers 404.
+    """
+
+    def for_association(self, association: Association | None):
+        if association is None:
+            return self.none()
+        return self.filter(association=association)
+
+
+class MembershipQuerySet(TenantQuerySet):
+    def with_role(self, *roles: str):
+        condition = Q()
+        for role in roles:
+            condition |= Q(**{f"is_{role}": True})
+        return self.filter(condition)
+
+
+class Membership(models.Model):
+    """A user's place in one association, with one or more roles."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("association"),
+    )
+    is_member = models.BooleanField(_("member"), default=False)
+    is_facilitator = models.BooleanField(_("facilitator"), default=False)
+    is_operator = models.BooleanField(_("operator"), default=False)
+    is_coordinator = models.BooleanField(_("coordinator"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "association"], name="membership_unique_user_association"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_member=True)
+                | Q(is_facilitator=True)
+                | Q(is_operator=True)
+                | Q(is_coordinator=True),
+                name="membership_has_a_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.association}"
+
+    @property
+    def roles(self) -> list[Role]:
+        return [role for role in Role if getattr(self, f"is_{role.value}")]
+
+    def has_role(self, *roles: str) -> bool:
+        return any(getattr(self, f"is_{role}") for role in roles)
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.has_role(*STAFF_ROLES)
+
+
+class Language(models.Model):
+    """A language people speak, by ISO 639 code (shared by every module)."""
+
+    code = models.CharField(_("ISO code"), max_length=8, primary_key=True)
+    name_en = models.CharField(_("name in English"), max_length=80)
+    name_it = models.CharField(_("name in Italian"), max_length=80)
+    native_name = models.CharField(_("native name"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_it if (get_language() or "it").startswith("it") else self.name_en
+
+
+def _current_year() -> int:
+    return date.today().year
+
+
+class MemberQuerySet(TenantQuerySet):
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        condition = Q()
+        for word in text.split():
+            condition &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(phone__icontains=word)
+            )
+        return self.filter(condition)
+
+
+class Member(models.Model):
+    """A person in an association's registry. May have no user account: operators
+    register people who have none. Data is kept to the minimum the unit needs."""
+
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("association"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member_profiles",
+        verbose_name=_("user account"),
+    )
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    preferred_language = models.ForeignKey(
+        Language,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("preferred language"),
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="speakers", verbose_name=_("languages spoken")
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=32,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9 ()./-]{6,30}$",
+                _("Enter a phone number with digits only, optionally starting with +."),
+            )
+        ],
+    )
+    email = models.EmailField(_("email"), blank=True)
+    municipality = models.CharField(_("municipality"), max_length=120, blank=True)
+    zone = models.CharField(_("zone"), max_length=120, blank=True)
+    year_of_birth = models.PositiveSmallIntegerField(
+        _("year of birth"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(_current_year)],
+    )
+    household_size = models.PositiveSmallIntegerField(
+        _("household size"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    operator_notes = models.TextField(
+        _("notes for operators"),
+        blank=True,
+        help_text=_("Seen only by the association's operators and coordinators."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[languages])
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "user"],
+                condition=Q(user__isnull=False),
+                name="member_one_profile_per_user_and_association",
+            )
+        ]
+        indexes = [models.Index(fields=["association", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + settings.NUCLEO_INVITATION_VALIDITY
+
+
+class InvitationQuerySet(TenantQuerySet):
+    def usable(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """The only way into Nucleo: the association decides who joins, with which role."""
+
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("association"),
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("registry entry"),
+    )
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=_invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.association}"
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return _("accepted")
+        if self.revoked_at:
+            return _("revoked")
+        if self.expires_at <= timezone.now():
+            return _("expired")
+        return _("pending")
+
+
+class SignInAttempt(models.Model):
+    """Every sign-in attempt, successful or not, for coordinators to read."""
+
+    email = models.CharField(_("email given"), max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sign_in_attempts",
+        verbose_name=_("user"),
+    )
+    succeeded = models.BooleanField(_("succeeded"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in attempt")
+        verbose_name_plural = _("sign-in attempts")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"

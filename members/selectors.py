@@ -1,0 +1,70 @@
+"""Reads about people and access that views, middleware and tasks share."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import STAFF_ROLES, Invitation, Member, Membership, SignInAttempt, User
+
+_CACHE_ATTR = "_nucleo_memberships"
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The user's memberships with their associations, read once per request and kept on
+    the user object, so middleware, rules and templates share one query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user)
+            .select_related("association")
+            .order_by("association__name")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: User) -> None:
+    """Drop the per-request cache after memberships changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def membership_in(user: User, association_id: int | None) -> Membership | None:
+    for membership in memberships_of(user):
+        if membership.association_id == association_id:
+            return membership
+    return None
+
+
+def user_has_staff_role(user: User) -> bool:
+    """Operators and coordinators of any association, and admin users, read personal
+    files: they sign in with a second factor and their sessions are short."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return any(m.has_role(*STAFF_ROLES) for m in memberships_of(user))
+
+
+def member_list(*, association) -> QuerySet[Member]:
+    return (
+        Member.objects.for_association(association)
+        .select_related("preferred_language", "user")
+        .prefetch_related("languages")
+    )
+
+
+def invitation_list(*, association) -> QuerySet[Invitation]:
+    return Invitation.objects.for_association(association).select_related("created_by", "member")
+
+
+def sign_in_attempt_list(*, association) -> QuerySet[SignInAttempt]:
+    """Attempts on the accounts of the association's people (failed attempts on unknown
+    addresses belong to nobody: only the admin sees them)."""
+    return (
+        SignInAttempt.objects.filter(user__memberships__association=association)
+        .select_related("user")
+        .distinct()
+    )

@@ -1,0 +1,42 @@
+"""Background work of people and access: small, idempotent tasks that call services."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from . import services
+from .models import Invitation
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True, default_retry_delay=60)
+def invitation_send_task(self, invitation_id: int) -> bool:
+    """E-mail the invitation link, in Italian and English (we do not know the invitee's
+    language yet). Skipped when the invitation is no longer usable."""
+    invitation = Invitation.objects.select_related("association").filter(pk=invitation_id).first()
+    if invitation is None or not invitation.is_usable:
+        return False
+    link = settings.NUCLEO_BASE_URL + reverse("members:invitation-accept", args=[invitation.token])
+    parts, subjects = [], []
+    for language in ("it", "en"):
+        with translation.override(language):
+            context = {"invitation": invitation, "link": link}
+            subjects.append(render_to_string("members/email/invitation_subject.txt", context))
+            parts.append(render_to_string("members/email/invitation_body.txt", context))
+    try:
+        send_mail(
+            subject=subjects[0].strip(),
+            message="\n\n------------------------------\n\n".join(parts),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except OSError as exc:
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+    return True
+
+
+@shared_task(acks_late=True)
+def sign_in_attempts_prune_task() -> int:
+    return services.sign_in_attempts_prune()

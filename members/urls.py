@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.member_list_view, name="member-list"),
+    path("<int:pk>/", views.member_detail_view, name="member-detail"),
+    path("invitations/", views.invitation_list_view, name="invitation-list"),
+    path("invitations/new/", views.invitation_create_view, name="invitation-create"),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation-revoke"),
+    path("invite/<str:token>/", views.invitation_accept_view, name="invitation-accept"),
+    path("sign-ins/", views.sign_in_attempt_list_view, name="signin-list"),
+    path("association/", views.association_switch_view, name="association-switch"),
+]

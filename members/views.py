@@ -1,0 +1,151 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .adapters import INVITATION_SESSION_KEY
+from .decorators import role_required
+from .forms import InvitationForm
+from .models import Invitation, Member, Role, User
+
+PAGE_SIZE = 25
+
+
+def member_get_for_user(*, user: User, association, pk: int) -> Member:
+    """The one way views reach a registry entry: another association's is a 404, a
+    person without the right to see it a 403."""
+    member = get_object_or_404(selectors.member_list(association=association), pk=pk)
+    if not user.has_perm("members.view_member", member):
+        raise PermissionDenied
+    return member
+
+
+@role_required(Role.OPERATOR, Role.COORDINATOR)
+def member_list_view(request):
+    query = request.GET.get("q", "")
+    members = selectors.member_list(association=request.association).search(query)
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "members/member_list.html", {"page": page, "query": query})
+
+
+@role_required(Role.OPERATOR, Role.COORDINATOR)
+def member_detail_view(request, pk: int):
+    member = member_get_for_user(user=request.user, association=request.association, pk=pk)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "can_see_notes": request.user.has_perm("members.view_member_notes", member),
+        },
+    )
+
+
+@role_required(Role.OPERATOR, Role.COORDINATOR)
+def invitation_list_view(request):
+    invitations = selectors.invitation_list(association=request.association)
+    page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/invitation_list.html",
+        {"page": page, "base_url": request.build_absolute_uri("/").rstrip("/")},
+    )
+
+
+@role_required(Role.OPERATOR, Role.COORDINATOR)
+def invitation_create_view(request):
+    allowed = services.roles_user_may_invite(membership=request.membership)
+    form = InvitationForm(
+        request.POST or None, association=request.association, allowed_roles=allowed
+    )
+    if request.method == "POST" and form.is_valid():
+        services.invitation_create(
+            association=request.association,
+            email=form.cleaned_data["email"],
+            role=Role(form.cleaned_data["role"]),
+            member=form.cleaned_data["member"],
+            invited_by=request.user,
+        )
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s. The link works once and expires in 7 days.")
+            % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("members:invitation-list")
+    return render(request, "members/invitation_form.html", {"form": form})
+
+
+@require_POST
+@role_required(Role.OPERATOR, Role.COORDINATOR)
+def invitation_revoke_view(request, pk: int):
+    invitation = get_object_or_404(Invitation.objects.for_association(request.association), pk=pk)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except services.InvitationNotUsable:
+        messages.error(request, _("This invitation was already used or revoked."))
+    else:
+        messages.success(request, _("Invitation revoked."))
+    return redirect("members:invitation-list")
+
+
+@login_not_required
+def invitation_accept_view(request, token: str):
+    """The link in the invitation e-mail. A new person goes on to sign up; someone who
+    already has an account signs in (if needed) and joins the association."""
+    try:
+        invitation = services.invitation_get_usable(token=token)
+    except services.InvitationNotUsable:
+        return render(request, "members/invitation_invalid.html", status=410)
+
+    if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email.lower():
+            return render(
+                request,
+                "members/invitation_invalid.html",
+                {"wrong_account": True, "invitation": invitation},
+                status=403,
+            )
+        services.invitation_accept(token=token, user=request.user)
+        messages.success(
+            request, _("You joined %(association)s.") % {"association": invitation.association}
+        )
+        return redirect("home")
+
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        messages.info(request, _("You already have an account: sign in to accept the invitation."))
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+
+    request.session[INVITATION_SESSION_KEY] = token
+    return redirect("account_signup")
+
+
+@role_required(Role.COORDINATOR)
+def sign_in_attempt_list_view(request):
+    attempts = selectors.sign_in_attempt_list(association=request.association)
+    page = Paginator(attempts, 50).get_page(request.GET.get("page"))
+    return render(request, "members/signin_list.html", {"page": page})
+
+
+@require_POST
+def association_switch_view(request):
+    try:
+        membership = services.active_association_choose(
+            session=request.session,
+            user=request.user,
+            association_id=int(request.POST.get("association", 0) or 0),
+        )
+    except (ValueError, ValidationError):
+        messages.error(request, _("You do not belong to that association."))
+    else:
+        messages.success(
+            request,
+            _("You are now working in %(association)s.") % {"association": membership.association},
+        )
+    # Back home, not to the page the person was on: it may belong to the association
+    # they have just left.
+    return redirect("home")

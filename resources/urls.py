@@ -1,0 +1,3 @@
+# The resources module's pages land with their issue; the app is installed already.
+app_name = "resources"
+urlpatterns: list = []

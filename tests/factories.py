@@ -1,0 +1,109 @@
+"""factory-boy factories shared by every app's tests."""
+
+import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
+
+from members.models import Association, Invitation, Member, Membership, Role, SignInAttempt, User
+
+PASSWORD = "a-Strong-test-passw0rd"
+
+
+class AssociationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Association
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Associazione {n} ETS")
+    slug = factory.Sequence(lambda n: f"associazione-{n}")
+    fiscal_code = factory.Sequence(lambda n: f"{90000000000 + n}")
+    kind = Association.Kind.ODV
+    city = "Caserta"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    association = factory.SubFactory(AssociationFactory)
+    is_member = True
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    association = factory.SubFactory(AssociationFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    municipality = "Caserta"
+    year_of_birth = 1990
+    household_size = 2
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    association = factory.SubFactory(AssociationFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    role = Role.MEMBER
+
+
+class SignInAttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SignInAttempt
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    succeeded = True
+    created_at = factory.LazyFunction(timezone.now)
+
+
+def user_with_role(association: Association, *roles: Role, mfa: bool = True, **user_kwargs):
+    """A user holding ``roles`` in ``association``; staff get a TOTP authenticator
+    (returned as ``user.totp_secret``) unless ``mfa`` is False."""
+    user = UserFactory(**user_kwargs)
+    MembershipFactory(
+        user=user,
+        association=association,
+        is_member=Role.MEMBER in roles,
+        is_facilitator=Role.FACILITATOR in roles,
+        is_operator=Role.OPERATOR in roles,
+        is_coordinator=Role.COORDINATOR in roles,
+    )
+    user.totp_secret = None
+    if mfa and ({Role.OPERATOR, Role.COORDINATOR} & set(roles)):
+        user.totp_secret = generate_totp_secret()
+        TOTP.activate(user, user.totp_secret)
+    if Role.MEMBER in roles:
+        MemberFactory(
+            association=association,
+            user=user,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            email=user.email,
+        )
+    return user
