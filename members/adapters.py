@@ -1,6 +1,11 @@
 """allauth adapter: sign-up only through an invitation of the association."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from django.db import transaction
 
 from . import services
@@ -21,11 +26,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return self._invitation(request) is not None
 
-    def is_email_verified(self, request, email: str) -> bool:
-        # The invitation reached this address: it is verified by having been used.
-        invitation = self._invitation(request)
-        return invitation is not None and invitation.email.lower() == email.lower()
-
     @transaction.atomic
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
@@ -33,3 +33,20 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit and token:
             services.invitation_accept(token=token, user=user)
         return user
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Staff are sent to set up their first authenticator right after signing in:
+        asking for the password again there would only confuse them. Adding a factor
+        to an account that has none, within minutes of a password sign-in, needs no
+        second password; everything else keeps allauth's rule."""
+        request = context.request
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
+            from allauth.mfa.models import Authenticator
+
+            records = get_authentication_records(request, request.user)
+            recent = bool(records) and (
+                time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+            )
+            if recent and not Authenticator.objects.filter(user=request.user).exists():
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)

@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -121,6 +122,8 @@ def invitation_accept_view(request, token: str):
         return redirect(f"{reverse('account_login')}?next={request.path}")
 
     request.session[INVITATION_SESSION_KEY] = token
+    # The link reached this address: signing up with it needs no second verification.
+    get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect("account_signup")
 
 

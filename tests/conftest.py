@@ -17,6 +17,18 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process in tests, as with the embedded defaults; the tests of the
+    real worker turn this off (tests/nucleo/test_celery_worker.py)."""
+    from nucleo.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def association(db):
     return AssociationFactory(name="Migr-Azioni ETS", slug="migr-azioni-test")
