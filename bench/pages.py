@@ -1,0 +1,230 @@
+"""Time Nucleo's pages through the whole middleware stack, next to a floor page.
+
+    .venv/bin/python manage.py seed_scale --factor 1
+    .venv/bin/python bench/pages.py [--repeat 30] [--warmup 3]
+
+Each registered page is requested by the bench user of its role (signed in with
+``force_login``) with django.test.Client, round-robin with the floor page
+``bench-floor``: a signed-in page doing one indexed query. Milliseconds depend on the
+machine; the ratio of a page's median to the floor's median for the same person is what
+compares across machines and runs (the floor carries the same session, middleware and
+second-factor checks, so the ratio is what the page itself adds).
+
+Each module's issue registers its pages in ``PAGES``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from members.models import Association, User
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FLOOR = "bench-floor"
+
+
+class BenchNotSeeded(Exception):
+    """The bench association or one of its users is missing."""
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page's ``kwargs`` function may read to build its URL."""
+
+    association: Association
+    user: User
+
+
+@dataclass(frozen=True)
+class Page:
+    role: str
+    url_name: str
+    kwargs: Callable[[PageContext], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    role: str
+    url_name: str
+    median_ms: float
+    p95_ms: float
+    ratio: float  # median over the floor's median for the same role
+
+    @property
+    def is_floor(self) -> bool:
+        return self.url_name == FLOOR
+
+
+PAGES: list[Page] = []
+
+
+def register(*pages: Page) -> None:
+    for page in pages:
+        if page not in PAGES:
+            PAGES.append(page)
+
+
+def some_member(ctx: PageContext) -> dict[str, Any]:
+    """A registry entry without an account, like most people operators look up."""
+    from members.models import Member
+
+    pk = (
+        Member.objects.filter(association=ctx.association, user__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise BenchNotSeeded("The bench association has no members: run seed_scale.")
+    return {"pk": pk}
+
+
+register(
+    *(Page(role, "home") for role in ("member", "facilitator", "operator", "coordinator")),
+    *(
+        Page(role, url_name, kwargs)
+        for role in ("operator", "coordinator")
+        for url_name, kwargs in (
+            ("members:member-list", None),
+            ("members:invitation-list", None),
+            ("members:member-detail", some_member),
+        )
+    ),
+    Page("coordinator", "members:signin-list"),
+)
+
+
+def run(repeat: int, warmup: int, out: TextIO = sys.stdout) -> list[Result]:
+    """Time every page of ``PAGES`` and print a table. Django must be set up and the
+    test environment installed (the test client's host is ``testserver``)."""
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.seed import BENCH_ROLES, bench_association, bench_users
+
+    if repeat < 1 or warmup < 0:
+        raise ValueError("repeat must be at least 1 and warmup at least 0.")
+    association = bench_association()
+    users = bench_users()
+    if association is None or len(users) < len(BENCH_ROLES):
+        raise BenchNotSeeded(
+            "The bench users do not exist: run `.venv/bin/python manage.py seed_scale "
+            "--factor 1` first."
+        )
+
+    out.write(f"{len(PAGES)} pages, {repeat} timed requests each after {warmup} warm-up.\n")
+    if settings.DEBUG:
+        out.write("DEBUG is on: every query is also logged, timings are inflated.\n")
+    out.write(f"{'role':<12} {'url name':<32} {'median ms':>10} {'p95 ms':>10} {'ratio':>8}\n")
+
+    results: list[Result] = []
+    for role in BENCH_ROLES:
+        pages = [page for page in PAGES if page.role == role.value]
+        if not pages:
+            continue
+        user = users[role]
+        client = Client()
+        client.force_login(user)
+        ctx = PageContext(association=association, user=user)
+        # A list, not a dict by URL name: a page may be registered twice with other kwargs.
+        targets = [(FLOOR, reverse(FLOOR))] + [
+            (
+                page.url_name,
+                reverse(page.url_name, kwargs=page.kwargs(ctx) if page.kwargs else None),
+            )
+            for page in pages
+        ]
+
+        for _ in range(warmup):
+            for url_name, url in targets:
+                _get(client, role, url_name, url)
+        samples: list[list[float]] = [[] for _ in targets]
+        # Round-robin rather than page after page: a slow spell of the machine then
+        # lands on every page alike instead of on one page's numbers.
+        for _ in range(repeat):
+            for timings, (url_name, url) in zip(samples, targets, strict=True):
+                timings.append(_get(client, role, url_name, url))
+
+        floor_median = statistics.median(samples[0])
+        for (url_name, _url), timings in zip(targets, samples, strict=True):
+            median = statistics.median(timings)
+            result = Result(
+                role=role.value,
+                url_name=url_name,
+                median_ms=median,
+                p95_ms=_p95(timings),
+                ratio=median / floor_median,
+            )
+            results.append(result)
+            out.write(
+                f"{result.role:<12} {result.url_name:<32} {result.median_ms:>10.2f} "
+                f"{result.p95_ms:>10.2f} {result.ratio:>7.2f}x\n"
+            )
+    return results
+
+
+def _get(client, role: str, url_name: str, url: str) -> float:
+    """One request, in milliseconds. Anything but 200 stops the run: a redirect to the
+    login or MFA page is fast and would pass for a fast page."""
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        location = response.headers.get("Location", "")
+        raise RuntimeError(
+            f"{role} GET {url} ({url_name}) answered {response.status_code}"
+            + (f" → {location}" if location else "")
+        )
+    return elapsed
+
+
+def _p95(timings: list[float]) -> float:
+    if len(timings) < 2:
+        return timings[0]
+    return statistics.quantiles(timings, n=20, method="inclusive")[18]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
+    args = parser.parse_args(argv)
+    if args.repeat < 1 or args.warmup < 0:
+        parser.error("--repeat must be at least 1 and --warmup at least 0")
+
+    import django
+    from django.test.utils import setup_test_environment
+
+    # WhiteNoise warns once that collectstatic has not run: true on a developer's checkout
+    # and irrelevant here, since the timed pages serve no static files.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    django.setup()
+    setup_test_environment()
+    try:
+        run(repeat=args.repeat, warmup=args.warmup)
+    except BenchNotSeeded as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    # Run as a script, this file is ``__main__``; pages registered by other modules land
+    # in ``bench.pages``, so hand over to that module rather than use this one's PAGES.
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nucleo.settings")
+    from bench.pages import main as bench_main
+
+    sys.exit(bench_main())

@@ -1,0 +1,321 @@
+"""Fill the "Bench ETS" association with realistic volumes for the page benchmarks.
+
+``manage.py seed_scale --factor N`` calls :func:`seed`. Factor 1 is a mid-sized
+association (about 1,000 people in the registry); each table's seeder says how many rows
+it holds per unit of factor. Seeders *top up* to that target rather than add it again, so
+running the command twice changes nothing and a larger factor later adds only the
+difference.
+
+Rows go in with ``bulk_create``: a per-row ``save()`` would take minutes at factor 100.
+That skips ``save()``, signals and django-simple-history, which is fine here: bench rows
+exist to be read by pages, and a page reading history tables is benchmarked against the
+history the services write, not these rows.
+
+Each module's issue adds its tables with ``@register``; a seeder receives the
+:class:`SeedContext` and returns what it created, ``{"cases": 2000, ...}``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TextIO
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import (
+    STAFF_ROLES,
+    Association,
+    Invitation,
+    Language,
+    Member,
+    Role,
+    SignInAttempt,
+    User,
+)
+from members.services import membership_grant_role
+
+BATCH_SIZE = 1000
+
+BENCH_ASSOCIATION = {
+    "slug": "bench-ets",
+    "name": "Bench ETS",
+    "fiscal_code": "90099990001",
+    "kind": Association.Kind.OTHER,
+    "city": "Caserta",
+}
+BENCH_ROLES = (Role.MEMBER, Role.FACILITATOR, Role.OPERATOR, Role.COORDINATOR)
+# Every address the bench writes starts with this, so its rows are easy to count (and to
+# tell from real people's) whatever else is in the database.
+BENCH_EMAIL_PREFIX = "bench-"
+BENCH_EMAIL_DOMAIN = "nucleo.test"
+
+
+def bench_email(role: str) -> str:
+    return f"{BENCH_EMAIL_PREFIX}{Role(role).value}@{BENCH_EMAIL_DOMAIN}"
+
+
+def bench_association() -> Association | None:
+    return Association.objects.filter(slug=BENCH_ASSOCIATION["slug"]).first()
+
+
+def bench_users() -> dict[Role, User]:
+    """The bench user of each role that exists (all four once ``seed_scale`` ran)."""
+    by_email = {
+        user.email: user
+        for user in User.objects.filter(email__in=[bench_email(role) for role in BENCH_ROLES])
+    }
+    return {
+        role: by_email[bench_email(role)] for role in BENCH_ROLES if bench_email(role) in by_email
+    }
+
+
+@dataclass
+class SeedContext:
+    factor: float
+    association: Association
+    users: dict[Role, User]
+    # Seeded from the factor: the same command on an empty database gives the same data,
+    # so two runs of the benchmark compare like with like.
+    rng: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(f"nucleo-bench-{self.factor}")
+
+    def rows(self, per_factor: int) -> int:
+        """How many rows a table holds at this factor. Never zero, so a tiny test factor
+        still runs every seeder's code."""
+        return max(1, round(self.factor * per_factor))
+
+
+Seeder = Callable[[SeedContext], dict[str, int]]
+SEEDERS: list[Seeder] = []
+
+
+def register(seeder: Seeder) -> Seeder:
+    if seeder not in SEEDERS:
+        SEEDERS.append(seeder)
+    return seeder
+
+
+def chunks(total: int, size: int = BATCH_SIZE) -> Iterator[range]:
+    """``range(0, total)`` in slices of ``size``: objects are built and inserted one batch
+    at a time so a large factor never holds every row in memory."""
+    for start in range(0, total, size):
+        yield range(start, min(start + size, total))
+
+
+@transaction.atomic
+def seed(*, factor: float, out: TextIO) -> dict[str, int]:
+    """Create the bench association and users, then run every seeder. Returns the rows
+    created per table and prints one line per step with its duration."""
+    started = time.perf_counter()
+    association, created = Association.objects.get_or_create(
+        slug=BENCH_ASSOCIATION["slug"], defaults=BENCH_ASSOCIATION
+    )
+    users, users_created = _bench_users_ensure(association)
+    totals = {"associations": int(created), "users": users_created}
+    out.write(
+        f"{association.name} (factor {factor:g}): association {'created' if created else 'found'}, "
+        f"{users_created} of {len(users)} bench users created "
+        f"({time.perf_counter() - started:.2f} s)\n"
+    )
+
+    context = SeedContext(factor=factor, association=association, users=users)
+    for seeder in SEEDERS:
+        step_started = time.perf_counter()
+        created_rows = seeder(context)
+        for table, count in created_rows.items():
+            totals[table] = totals.get(table, 0) + count
+        summary = ", ".join(f"{count} {table}" for table, count in created_rows.items())
+        out.write(
+            f"  {seeder.__name__}: {summary or 'nothing'} created "
+            f"({time.perf_counter() - step_started:.2f} s)\n"
+        )
+    out.write(f"Seeded in {time.perf_counter() - started:.2f} s.\n")
+    return totals
+
+
+def _bench_users_ensure(association: Association) -> tuple[dict[Role, User], int]:
+    users: dict[Role, User] = {}
+    created_count = 0
+    for role in BENCH_ROLES:
+        user, created = User.objects.get_or_create(
+            email=bench_email(role),
+            defaults={"first_name": "Bench", "last_name": role.label},
+        )
+        if created:
+            created_count += 1
+            # The benchmark signs in with force_login: nobody needs a password for these.
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        membership_grant_role(user=user, association=association, role=role)
+        if (
+            role in STAFF_ROLES
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            # Without a second factor the staff-MFA middleware would redirect every page
+            # to the authenticator setup, and the benchmark would time that instead.
+            TOTP.activate(user, generate_totp_secret())
+        if role == Role.MEMBER:
+            Member.objects.get_or_create(
+                association=association,
+                user=user,
+                defaults={"first_name": user.first_name, "last_name": user.last_name},
+            )
+        users[role] = user
+    return users, created_count
+
+
+# --- Seeders of people and access -------------------------------------------------------
+
+FIRST_NAMES = [
+    "Amadou", "Fatou", "Moussa", "Aminata", "Ibrahima", "Mariam", "Ousmane", "Awa",
+    "Nadia", "Youssef", "Khadija", "Omar", "Samira", "Karim", "Olena", "Iryna", "Andriy",
+    "Oksana", "Rahim", "Fatema", "Sabbir", "Nasrin", "Grace", "Emmanuel", "Blessing",
+    "Chinedu", "Ana", "Ion", "Elena", "Mihai", "Arben", "Elira", "Giulia", "Marco",
+    "Francesca", "Luca", "Rosa", "Giuseppe", "Mehmet", "Zeynep", "Ahmad", "Farida",
+]  # fmt: skip
+LAST_NAMES = [
+    "Sow", "Diallo", "Ndiaye", "Traore", "Camara", "Keita", "Haddad", "El Amrani",
+    "Benali", "Mansour", "Kovalenko", "Shevchenko", "Bondarenko", "Uddin", "Rahman",
+    "Hossain", "Mensah", "Okafor", "Adeyemi", "Boateng", "Popescu", "Ionescu", "Hoxha",
+    "Krasniqi", "Esposito", "Russo", "De Luca", "Romano", "Caruso", "Yilmaz", "Karimi",
+]  # fmt: skip
+MUNICIPALITIES = [
+    "Caserta", "Teverola", "Aversa", "Marcianise", "Castel Volturno", "Mondragone",
+    "Santa Maria Capua Vetere", "Maddaloni", "Villa Literno", "Trentola Ducenta",
+]  # fmt: skip
+ZONES = ["Centro", "Stazione", "Nord", "Sud", "Litorale", "Zona industriale", ""]
+OPERATOR_NOTES = [
+    "Needs help renewing the residence permit.",
+    "Prefers to be called in the afternoon.",
+    "Household with young children; follow up on school enrolment.",
+    "Looking for work; has experience in agriculture.",
+]
+USER_AGENTS = [
+    "Mozilla/5.0 (Linux; Android 13; SM-A145R) AppleWebKit/537.36 Chrome/124.0 Mobile",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36",
+]
+
+
+@register
+def members_seed(ctx: SeedContext) -> dict[str, int]:
+    """The association's registry, most people without an account, each speaking one to
+    three languages (the member list prefetches them)."""
+    missing = ctx.rows(1000) - Member.objects.filter(association=ctx.association).count()
+    codes = list(Language.objects.values_list("code", flat=True))
+    rng = ctx.rng
+    this_year = timezone.now().year
+    Spoken = Member.languages.through
+    created = spoken = 0
+    for batch in chunks(max(0, missing)):
+        members, spoken_by = [], []
+        for _ in batch:
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            languages = rng.sample(codes, k=min(len(codes), rng.randint(1, 3)))
+            phone = f"+39 3{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+            email = f"{first}.{last}.{rng.randint(1, 99999)}@example.org".lower().replace(" ", "")
+            members.append(
+                Member(
+                    association=ctx.association,
+                    first_name=first,
+                    last_name=last,
+                    preferred_language_id=languages[0] if languages else None,
+                    phone=phone if rng.random() < 0.7 else "",
+                    email=email if rng.random() < 0.4 else "",
+                    municipality=rng.choice(MUNICIPALITIES),
+                    zone=rng.choice(ZONES),
+                    year_of_birth=rng.randint(this_year - 80, this_year - 16),
+                    household_size=rng.randint(1, 8),
+                    operator_notes=rng.choice(OPERATOR_NOTES) if rng.random() < 0.2 else "",
+                )
+            )
+            spoken_by.append(languages)
+        # PostgreSQL and SQLite both return the new primary keys, which the language rows
+        # need.
+        Member.objects.bulk_create(members, batch_size=BATCH_SIZE)
+        rows = [
+            Spoken(member_id=member.pk, language_id=code)
+            for member, languages in zip(members, spoken_by, strict=True)
+            for code in languages
+        ]
+        Spoken.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        created += len(members)
+        spoken += len(rows)
+    return {"members": created, "member languages": spoken}
+
+
+@register
+def sign_in_attempts_seed(ctx: SeedContext) -> dict[str, int]:
+    """A year of the sign-in log: mostly the bench people's own sign-ins (what the
+    coordinator's page lists), some failures on addresses nobody owns."""
+    bench_attempts = SignInAttempt.objects.filter(
+        email__startswith=BENCH_EMAIL_PREFIX, email__endswith=f"@{BENCH_EMAIL_DOMAIN}"
+    )
+    missing = ctx.rows(500) - bench_attempts.count()
+    rng = ctx.rng
+    users = list(ctx.users.values())
+    now = timezone.now()
+    created = 0
+    for batch in chunks(max(0, missing)):
+        attempts = []
+        for n in batch:
+            user = rng.choice(users) if rng.random() < 0.85 else None
+            attempts.append(
+                SignInAttempt(
+                    email=user.email
+                    if user
+                    else f"{BENCH_EMAIL_PREFIX}unknown-{n}@{BENCH_EMAIL_DOMAIN}",
+                    user=user,
+                    succeeded=user is not None and rng.random() < 0.9,
+                    ip_address=f"203.0.113.{rng.randint(1, 254)}",
+                    user_agent=rng.choice(USER_AGENTS),
+                    created_at=now - timedelta(seconds=rng.randint(0, 365 * 24 * 3600)),
+                )
+            )
+        SignInAttempt.objects.bulk_create(attempts, batch_size=BATCH_SIZE)
+        created += len(attempts)
+    return {"sign-in attempts": created}
+
+
+@register
+def invitations_seed(ctx: SeedContext) -> dict[str, int]:
+    """Invitations in every state, so the invitation list is timed with rows to show."""
+    missing = ctx.rows(100) - Invitation.objects.filter(association=ctx.association).count()
+    rng = ctx.rng
+    inviters = [ctx.users[Role.OPERATOR], ctx.users[Role.COORDINATOR]]
+    now = timezone.now()
+    member_ids = list(
+        Member.objects.filter(association=ctx.association, user__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:BATCH_SIZE]
+    )
+    created = 0
+    for batch in chunks(max(0, missing)):
+        invitations = []
+        for n in batch:
+            # Mostly pending (some for a registry entry), then accepted, revoked, expired.
+            state = rng.random()
+            invitations.append(
+                Invitation(
+                    association=ctx.association,
+                    email=f"{BENCH_EMAIL_PREFIX}invited-{rng.randint(1, 10**9)}-{n}@example.org",
+                    role=Role.MEMBER if rng.random() < 0.8 else rng.choice(list(Role)),
+                    member_id=rng.choice(member_ids) if member_ids and state < 0.3 else None,
+                    created_by=rng.choice(inviters),
+                    expires_at=now + timedelta(days=-1 if state >= 0.85 else 7),
+                    accepted_at=now - timedelta(days=1) if 0.6 <= state < 0.75 else None,
+                    revoked_at=now if 0.75 <= state < 0.85 else None,
+                )
+            )
+        Invitation.objects.bulk_create(invitations, batch_size=BATCH_SIZE)
+        created += len(invitations)
+    return {"invitations": created}
