@@ -64,7 +64,9 @@ def _invitation_token(association):
 MATRIX: dict[str, Entry] = {
     "home": Entry(200, 200, 200, 200),
     "healthz": Entry(200, 200, 200, 200, anonymous=200),
-    "set_language": Entry(302, 302, 302, 302, anonymous=302, method="post", data={"language": "en"}),
+    "set_language": Entry(
+        302, 302, 302, 302, anonymous=302, method="post", data={"language": "en"}
+    ),
     "bench-floor": Entry(200, 200, 200, 200),
     "members:member-list": Entry(403, 403, 200, 200),
     "members:member-detail": Entry(403, 403, 200, 200, kwargs=_member),
@@ -72,9 +74,7 @@ MATRIX: dict[str, Entry] = {
     "members:invitation-create": Entry(403, 403, 200, 200),
     "members:invitation-revoke": Entry(403, 403, 302, 302, method="post", kwargs=_invitation_pk),
     # The link is for the invited address: signed-in people with another one are refused.
-    "members:invitation-accept": Entry(
-        403, 403, 403, 403, anonymous=302, kwargs=_invitation_token
-    ),
+    "members:invitation-accept": Entry(403, 403, 403, 403, anonymous=302, kwargs=_invitation_token),
     "members:signin-list": Entry(403, 403, 403, 200),
     "members:association-switch": Entry(302, 302, 302, 302, method="post"),
 }
