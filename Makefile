@@ -47,7 +47,8 @@ messages: install
 	else echo "msgfmt (gettext) not found: using the committed compiled catalogs"; fi
 
 makemessages: install
-	$(PY) manage.py makemessages -l it -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(PY) manage.py makemessages -l it -l en --no-obsolete --add-location file \
+		--ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench
 	$(MAKE) messages
 
 chromium:

@@ -35,18 +35,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        """Staff are sent to set up their first authenticator right after signing in:
-        asking for the password again there would only confuse them. Adding a factor
-        to an account that has none, within minutes of a password sign-in, needs no
-        second password; everything else keeps allauth's rule."""
+        """Staff are sent to set up their authenticator right after signing in, then
+        shown their recovery codes: asking for the password again on the way would only
+        confuse them. Within allauth's reauthentication window (5 minutes) a fresh
+        sign-in counts as a reauthentication for the second-factor pages; after that,
+        and for everything else, allauth's rule holds."""
         request = context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
-            from allauth.mfa.models import Authenticator
-
             records = get_authentication_records(request, request.user)
-            recent = bool(records) and (
+            if records and (
                 time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
-            )
-            if recent and not Authenticator.objects.filter(user=request.user).exists():
+            ):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)

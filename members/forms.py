@@ -31,6 +31,7 @@ class InvitationSignupForm(SignupForm):
                 self.invitation = None
         if self.invitation is not None:
             self.initial.setdefault("email", self.invitation.email)
+            self.fields["email"].widget.attrs["readonly"] = True
 
     def clean_email(self):
         email = super().clean_email()

@@ -44,6 +44,8 @@ def test_operator_sets_up_totp_then_lands_home(association):
     secret = client.session["mfa.totp.secret"]
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert response.status_code == 302
+    # Right after setup the recovery codes show without asking for the password again.
+    assert client.get(reverse("mfa_view_recovery_codes")).status_code == 200
     home = client.get(reverse("home"))
     assert home.status_code == 200
     assert 'data-role="operator"' in home.content.decode()
