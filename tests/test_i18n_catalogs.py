@@ -29,12 +29,12 @@ def _msgids(po_text: str) -> dict[str, tuple[str, bool]]:
 
     def flush():
         nonlocal fuzzy, current
-        if "msgid" in current and current["msgid"]:
+        if current.get("msgid"):
             msgstr = current.get("msgstr", current.get("msgstr[0]", ""))
             entries[(current.get("msgctxt"), current["msgid"])] = (msgstr, fuzzy)
         fuzzy, current = False, {}
 
-    for raw in po_text.splitlines() + [""]:
+    for raw in [*po_text.splitlines(), ""]:
         line = raw.strip()
         if not line:
             flush()
