@@ -7,6 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("People and access")
 
     def ready(self) -> None:
+        from allauth.mfa import signals as mfa_signals
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from . import receivers
@@ -17,6 +18,9 @@ class MembersConfig(AppConfig):
         # (allauth, the admin, tests): the receivers only record and stamp the session.
         user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="nucleo-login-ok")
         user_login_failed.connect(receivers.on_user_login_failed, dispatch_uid="nucleo-login-ko")
+        mfa_signals.authentication_failed.connect(
+            receivers.on_second_factor_failed, dispatch_uid="nucleo-mfa-ko"
+        )
 
         for role in (Role.OPERATOR, Role.COORDINATOR):
             register_home_link(

@@ -411,6 +411,10 @@ class Invitation(models.Model):
 class SignInAttempt(models.Model):
     """Every sign-in attempt, successful or not, for coordinators to read."""
 
+    class Step(models.TextChoices):
+        PASSWORD = "password", _("password")
+        SECOND_FACTOR = "second_factor", _("authenticator code")
+
     email = models.CharField(_("email given"), max_length=254)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -421,6 +425,7 @@ class SignInAttempt(models.Model):
         verbose_name=_("user"),
     )
     succeeded = models.BooleanField(_("succeeded"))
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices, default=Step.PASSWORD)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)

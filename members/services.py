@@ -118,7 +118,10 @@ def _member_link(*, invitation: Invitation, user: User) -> Member:
     if not member.email:
         member.email = user.email
     member.full_clean()
-    member.save()
+    if member.pk:
+        member.save(update_fields=["user", "email", "updated_at"])
+    else:
+        member.save()
     return member
 
 
@@ -159,7 +162,12 @@ def user_set_language(*, user: User, language: str) -> None:
 
 
 def sign_in_attempt_record(
-    *, email: str, user: User | None, succeeded: bool, request=None
+    *,
+    email: str,
+    user: User | None,
+    succeeded: bool,
+    request=None,
+    step: SignInAttempt.Step = SignInAttempt.Step.PASSWORD,
 ) -> SignInAttempt:
     meta = getattr(request, "META", {}) or {}
     if user is None and email:
@@ -168,6 +176,7 @@ def sign_in_attempt_record(
         email=(email or "")[:254],
         user=user,
         succeeded=succeeded,
+        step=step,
         ip_address=meta.get("REMOTE_ADDR") or None,
         user_agent=(meta.get("HTTP_USER_AGENT") or "")[:300],
     )

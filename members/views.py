@@ -111,7 +111,10 @@ def invitation_accept_view(request, token: str):
                 {"wrong_account": True, "invitation": invitation},
                 status=403,
             )
-        services.invitation_accept(token=token, user=request.user)
+        try:
+            services.invitation_accept(token=token, user=request.user)
+        except services.InvitationNotUsable:
+            return render(request, "members/invitation_invalid.html", status=410)
         messages.success(
             request, _("You joined %(association)s.") % {"association": invitation.association}
         )

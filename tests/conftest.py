@@ -2,11 +2,52 @@
 outsider from another association."""
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
 from django.test import Client
 
 from members.models import Role
 
 from .factories import AssociationFactory, user_with_role
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools(django_db_setup, django_db_blocker):
+    """psycopg's pool keeps connections open, and a request thread of the browser tests'
+    live server may still hold one when the server stops: close the pools and end what
+    is left of this run's sessions, so the test database can be dropped at the end."""
+    yield
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor != "postgresql":
+            continue
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
+        connection.close_pool()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: allauth's sign-in rate limits and cached
+    sessions live there, and on Redis they would outlive the test that made them."""
+    _clear_cache()
+    yield
+    _clear_cache()
+
+
+def _clear_cache() -> None:
+    if not settings.REDIS_URL:
+        cache.clear()
+        return
+    # Only our keys: the broker shares the Redis database, so no FLUSHDB.
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from members.models import Role
+from members.models import Role, SignInAttempt
 from tests.factories import PASSWORD, user_with_role
 from tests.totp import totp_code
 
@@ -72,6 +72,9 @@ def test_wrong_totp_code_keeps_the_operator_out(association):
     response = client.post(reverse("mfa_authenticate"), {"code": wrong})
     assert response.status_code == 200
     assert client.get(reverse("home")).status_code == 302
+    # The wrong code is in the sign-in log, as a failure at the second step.
+    attempt = SignInAttempt.objects.filter(user=user).latest("created_at")
+    assert (attempt.succeeded, attempt.step) == (False, SignInAttempt.Step.SECOND_FACTOR)
 
 
 def test_member_needs_no_second_factor(association):

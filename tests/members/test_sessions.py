@@ -119,3 +119,14 @@ def test_sign_in_log_keeps_one_year(db):
     assert sign_in_attempts_prune() == 1
     assert list(SignInAttempt.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not SignInAttempt.objects.filter(pk=old.pk).exists()
+
+
+def test_repeated_wrong_passwords_are_rate_limited(association):
+    user = user_with_role(association, Role.MEMBER)
+    client = Client()
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+    # Even the right password is refused for a while after five failures on the account.
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code in (200, 429)
+    assert client.get(reverse("home")).status_code == 302
