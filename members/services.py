@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from .models import Association, Invitation, Member, Membership, Role, SignInAttempt, User
 from .selectors import forget_memberships, membership_in
 
+ACTIVE_ASSOCIATION_SESSION_KEY = "nucleo_active_association"
+
 
 class InvitationNotUsable(Exception):
     """The invitation was used already, revoked, or has expired."""
@@ -148,9 +150,6 @@ def active_association_choose(*, session, user: User, association_id: int) -> Me
         raise ValidationError(_("You do not belong to that association."))
     session[ACTIVE_ASSOCIATION_SESSION_KEY] = association_id
     return membership
-
-
-ACTIVE_ASSOCIATION_SESSION_KEY = "nucleo_active_association"
 
 
 def user_set_language(*, user: User, language: str) -> None:
