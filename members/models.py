@@ -65,6 +65,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Whether the person may sign in to the Django admin."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    phone = models.CharField(
+        _("mobile phone for text messages"),
+        max_length=32,
+        blank=True,
+        help_text=_("With the country code, e.g. +39 333 123 4567."),
+    )
+    quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -437,3 +445,210 @@ class SignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Notifications --------------------------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("in the app")
+    EMAIL = "email", _("email")
+    SMS = "sms", _("text message")
+
+
+class KindGroup(models.TextChoices):
+    """What people choose channels for. Each notification kind belongs to one group."""
+
+    REMINDERS = "reminders", _("Reminders")
+    CASE_ALERTS = "case_alerts", _("Case alerts")
+    NETWORK_OFFERS = "network_offers", _("Solidarity network offers")
+    COMMUNITY_ALERTS = "community_alerts", _("Community alerts")
+    ACCOUNT = "account", _("Your account")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_recipient(self, user):
+        return self.filter(recipient=user)
+
+
+class Notification(models.Model):
+    """What a person is told, in their inbox; its deliveries carry it to other channels.
+
+    Title and body are rendered in the recipient's language when it is created. ``key``
+    makes creation idempotent: the same event never notifies the same person twice.
+    """
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("normal")
+        URGENT = "urgent", _("urgent")
+
+    key = models.CharField(max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("association"),
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgency == self.Urgency.URGENT
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def for_association(self, association):
+        if association is None:
+            return self.none()
+        return self.filter(notification__association=association)
+
+
+class Delivery(models.Model):
+    """One notification on one channel: the outbox row a worker claims and sends."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("notification"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    key = models.CharField(max_length=220, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    not_before = models.DateTimeField(_("not before"), default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="delivery_one_per_channel"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "not_before"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="delivery_outbox_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ChannelPreference(models.Model):
+    """A person's choice of a channel for a group of notifications (in-app is always on).
+    Without a row, the group's default applies (``notification_kinds.DEFAULT_CHANNELS``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_preferences"
+    )
+    group = models.CharField(max_length=20, choices=KindGroup.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "group", "channel"], name="channel_preference_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.group} {self.channel}: {self.enabled}"
+
+
+class Reminder(models.Model):
+    """A notification to send later. Other apps schedule it by a key of their own
+    (``workshop-session:42:reminder-24h:user:7``) and move or cancel it with its source."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        SENT = "sent", _("sent")
+        CANCELLED = "cancelled", _("cancelled")
+
+    key = models.CharField(max_length=180, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=64)
+    context = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status="scheduled"),
+                name="reminder_due_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
-from .models import STAFF_ROLES, Invitation, Member, Membership, SignInAttempt, User
+from .models import (
+    STAFF_ROLES,
+    ChannelPreference,
+    Delivery,
+    Invitation,
+    Member,
+    Membership,
+    Notification,
+    SignInAttempt,
+    User,
+)
+from .notification_kinds import CHOOSABLE_GROUPS, DEFAULT_CHANNELS, OPTIONAL_CHANNELS
 
 _CACHE_ATTR = "_nucleo_memberships"
 
@@ -67,3 +80,38 @@ def sign_in_attempt_list(*, association) -> QuerySet[SignInAttempt]:
     # grows by the thousand (the bench showed the join + distinct version degrade).
     people = Membership.objects.filter(association=association).values("user_id")
     return SignInAttempt.objects.filter(user_id__in=people).select_related("user")
+
+
+def channel_preferences_of(user_ids: Iterable[int]) -> dict[int, dict[tuple[str, str], bool]]:
+    """Each user's stored channel choices: (group, channel) → enabled."""
+    found: dict[int, dict[tuple[str, str], bool]] = {}
+    for user_id, group, channel, enabled in ChannelPreference.objects.filter(
+        user_id__in=list(user_ids)
+    ).values_list("user_id", "group", "channel", "enabled"):
+        found.setdefault(user_id, {})[(group, channel)] = enabled
+    return found
+
+
+def preferences_of(user: User) -> dict[str, set[str]]:
+    """The channels in force for each choosable group, defaults included."""
+    stored = channel_preferences_of([user.pk]).get(user.pk, {})
+    result = {}
+    for group in CHOOSABLE_GROUPS:
+        result[group.value] = {
+            channel.value
+            for channel in OPTIONAL_CHANNELS
+            if stored.get((group.value, channel.value), channel in DEFAULT_CHANNELS[group])
+        }
+    return result
+
+
+def inbox(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.for_recipient(user)
+
+
+def unread_count(*, user: User) -> int:
+    return Notification.objects.for_recipient(user).unread().count()
+
+
+def delivery_list(*, association) -> QuerySet[Delivery]:
+    return Delivery.objects.for_association(association).select_related("notification__recipient")

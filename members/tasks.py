@@ -40,3 +40,24 @@ def invitation_send_task(self, invitation_id: int) -> bool:
 @shared_task(acks_late=True)
 def sign_in_attempts_prune_task() -> int:
     return services.sign_in_attempts_prune()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def delivery_send_task(self, delivery_id: int) -> None:
+    """Claims and sends one delivery; a transient failure comes back after a backoff
+    (the service decides, and stops at NUCLEO_DELIVERY_MAX_ATTEMPTS)."""
+    retry_in = services.delivery_send(delivery_id=delivery_id)
+    # Run eagerly (embedded defaults) the task is inside the web request that queued it:
+    # no retry there. The delivery stays pending with its backoff and the sweep sends it.
+    if retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=retry_in)
+
+
+@shared_task(acks_late=True)
+def deliveries_sweep_task() -> int:
+    return services.deliveries_sweep()
+
+
+@shared_task(acks_late=True)
+def reminders_due_task() -> int:
+    return services.reminders_send_due()

@@ -277,3 +277,16 @@ LOGGING = {
 
 # Absolute links in e-mails (invitations, reminders) point here.
 NUCLEO_BASE_URL = env("NUCLEO_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Notifications --------------------------------------------------------------------
+NUCLEO_SMS_BACKEND = env("NUCLEO_SMS_BACKEND", default="members.sms.ConsoleSMSBackend")
+NUCLEO_SMS_GATEWAY_URL = env("NUCLEO_SMS_GATEWAY_URL", default="")
+NUCLEO_SMS_GATEWAY_TOKEN = env("NUCLEO_SMS_GATEWAY_TOKEN", default="")
+NUCLEO_DELIVERY_MAX_ATTEMPTS = 5
+# Retry n waits base * 2^(n-1) seconds, at most the cap (well under visibility_timeout).
+NUCLEO_DELIVERY_RETRY_BASE_SECONDS = 30.0
+NUCLEO_DELIVERY_RETRY_CAP_SECONDS = 3600.0
+# A delivery queued or claimed this long ago without an outcome is taken as lost
+# (longer than CELERY_TASK_TIME_LIMIT, so a running send is never taken from its worker).
+NUCLEO_DELIVERY_STUCK_AFTER = timedelta(minutes=10)
+NUCLEO_SWEEP_BATCH = 1000

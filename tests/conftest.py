@@ -2,14 +2,36 @@
 outsider from another association."""
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.test import Client
+from django.utils.translation import gettext_lazy as _
 
-from members.models import Role
+from members.models import KindGroup, Role
+from members.notification_kinds import NotificationKind, register_kind
 
 from .factories import AssociationFactory, user_with_role
+
+# Notification kinds the engine's tests send: one ordinary, one urgent.
+register_kind(
+    NotificationKind(
+        code="tests.ordinary",
+        group=KindGroup.REMINDERS,
+        title=_("Reminder: %(subject)s"),
+        body=_("%(details)s"),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="tests.urgent",
+        group=KindGroup.COMMUNITY_ALERTS,
+        title=_("Reminder: %(subject)s"),
+        body=_("%(details)s"),
+        urgent=True,
+    )
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -130,3 +152,17 @@ def coordinator_client(make_client, association):
 def outsider_client(make_client, other_association):
     """An operator and coordinator of another association: sees none of ours."""
     return make_client(other_association, Role.OPERATOR, Role.COORDINATOR)
+
+
+@pytest.fixture
+def celery_worker_on_redis(settings):
+    """A real Celery worker (in this process, on its own thread) consuming from Redis:
+    tasks go through the broker, not the eager shortcut. Use with
+    ``@pytest.mark.django_db(transaction=True)`` so the worker sees committed rows."""
+    from nucleo.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.fail("REDIS_URL must point at Redis: run the suite with `make test`")
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker

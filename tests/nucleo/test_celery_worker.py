@@ -3,25 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.utils import timezone
 
 from members.models import SignInAttempt
 from members.tasks import sign_in_attempts_prune_task
-from nucleo.celery import app
 from tests.factories import SignInAttemptFactory
 
 pytestmark = pytest.mark.celery_worker
-
-
-@pytest.fixture
-def celery_worker_on_redis():
-    if not settings.REDIS_URL:
-        pytest.fail("REDIS_URL must point at Redis: run the suite with `make test`")
-    app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-        yield worker
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Association, Invitation, Member, Membership, Role, SignInAttempt, User
-from .selectors import forget_memberships, membership_in
+from ..models import Association, Invitation, Member, Membership, Role, SignInAttempt, User
+from ..selectors import forget_memberships, membership_in
 
 ACTIVE_ASSOCIATION_SESSION_KEY = "nucleo_active_association"
 
@@ -54,7 +54,7 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    from .tasks import invitation_send_task
+    from ..tasks import invitation_send_task
 
     transaction.on_commit(lambda: invitation_send_task.delay(invitation.pk))
     return invitation

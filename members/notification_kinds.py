@@ -1,0 +1,64 @@
+"""The kinds of notification the modules send, registered by each app in
+``AppConfig.ready()``: which group people choose channels for, whether it is urgent,
+and the (translatable) title and body, %-formatted with the notification's context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Channel, KindGroup
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    code: str
+    group: KindGroup
+    title: str | Promise
+    body: str | Promise = ""
+    urgent: bool = False
+
+
+#: Channels a person gets for a group until they choose otherwise (in-app is always on).
+DEFAULT_CHANNELS: dict[KindGroup, frozenset[Channel]] = {
+    KindGroup.REMINDERS: frozenset({Channel.EMAIL}),
+    KindGroup.CASE_ALERTS: frozenset({Channel.EMAIL, Channel.SMS}),
+    KindGroup.NETWORK_OFFERS: frozenset({Channel.EMAIL}),
+    KindGroup.COMMUNITY_ALERTS: frozenset({Channel.EMAIL, Channel.SMS}),
+    KindGroup.ACCOUNT: frozenset({Channel.EMAIL}),
+}
+
+#: Groups whose channels a person may change (account messages always come by email).
+CHOOSABLE_GROUPS = [
+    KindGroup.REMINDERS,
+    KindGroup.CASE_ALERTS,
+    KindGroup.NETWORK_OFFERS,
+    KindGroup.COMMUNITY_ALERTS,
+]
+OPTIONAL_CHANNELS = [Channel.EMAIL, Channel.SMS]
+
+KINDS: dict[str, NotificationKind] = {}
+
+
+def register_kind(kind: NotificationKind) -> NotificationKind:
+    KINDS[kind.code] = kind
+    return kind
+
+
+def get_kind(code: str) -> NotificationKind:
+    try:
+        return KINDS[code]
+    except KeyError:
+        raise ValueError(f"Unknown notification kind {code!r}: register it first") from None
+
+
+register_kind(
+    NotificationKind(
+        code="members.reminder",
+        group=KindGroup.REMINDERS,
+        title=_("Reminder: %(subject)s"),
+        body=_("%(details)s"),
+    )
+)
