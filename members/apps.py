@@ -50,3 +50,12 @@ class MembersConfig(AppConfig):
                 order=30,
             )
         )
+        register_home_link(
+            HomeLink(
+                role=Role.COORDINATOR,
+                url_name="members:delivery-list",
+                label=_("Notification deliveries"),
+                description=_("See what was sent and retry what failed."),
+                order=40,
+            )
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string, select_template
+from django.urls import reverse
 
 from .models import Channel, Delivery, Notification
 from .sms import PermanentDeliveryError, get_sms_backend, normalize_phone
@@ -33,7 +34,7 @@ def render_email(notification: Notification) -> tuple[str, str, str]:
         "notification": notification,
         "recipient": notification.recipient,
         "context": notification.context,
-        "link": absolute_url(notification.url),
+        "link": absolute_url(reverse("members:notification-open", args=[notification.pk])),
         "inbox_link": absolute_url("/members/notifications/"),
         "preferences_link": absolute_url("/members/notifications/preferences/"),
     }

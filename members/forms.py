@@ -1,13 +1,20 @@
 from allauth.account.forms import SignupForm
 from allauth.core import context
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .adapters import INVITATION_SESSION_KEY
-from .models import Invitation, Member, Role
+from .models import Channel, Invitation, KindGroup, Member, Role, User
+from .notification_kinds import CHOOSABLE_GROUPS, OPTIONAL_CHANNELS
 from .services import InvitationNotUsable, invitation_get_usable
+from .sms import normalize_phone
 
 
 class InvitationSignupForm(SignupForm):
@@ -75,3 +82,146 @@ class InvitationForm(forms.Form):
                 _("This address already has a pending invitation to your association.")
             )
         return email
+
+
+#: What each group of notifications is about, shown under its checkboxes.
+GROUP_HELP = {
+    KindGroup.REMINDERS: _(
+        "Sessions you enrolled in, documents about to expire, your plan's review."
+    ),
+    KindGroup.CASE_ALERTS: _("For operators: urgent cases and follow-ups that are due."),
+    KindGroup.NETWORK_OFFERS: _("For volunteers: requests for help that match what you offered."),
+    KindGroup.COMMUNITY_ALERTS: _("Safety alerts for your area, asking whether you are safe."),
+}
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Where each group of notifications reaches the person besides the inbox, when they
+    do not want to be disturbed, in which language, and the phone for text messages.
+
+    One checkbox field per choosable group (named after the group), listing the optional
+    channels; ``channels_by_group()`` gives the service what was ticked."""
+
+    quiet_hours_start = forms.TimeField(
+        label=_("Quiet hours from"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    quiet_hours_end = forms.TimeField(
+        label=_("Quiet hours until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    language = forms.ChoiceField(label=_("Language of messages and pages"))
+    phone = forms.CharField(
+        label=_("Mobile phone for text messages"),
+        required=False,
+        max_length=32,
+        help_text=_("With the country code, e.g. +39 333 123 4567."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def __init__(self, *args, user: User, channels_by_group: dict[str, set[str]], **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                **{group: sorted(chosen) for group, chosen in channels_by_group.items()},
+                "quiet_hours_start": user.quiet_hours_start,
+                "quiet_hours_end": user.quiet_hours_end,
+                "language": user.language,
+                "phone": user.phone,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        channel_choices = [
+            (channel.value, capfirst(channel.label)) for channel in OPTIONAL_CHANNELS
+        ]
+        for group in CHOOSABLE_GROUPS:
+            self.fields[group.value] = forms.MultipleChoiceField(
+                label=group.label,
+                choices=channel_choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=GROUP_HELP.get(group, ""),
+            )
+        # Each language in its own name: whoever cannot read the current one finds theirs.
+        self.fields["language"].choices = [
+            (code, capfirst(get_language_info(code)["name_local"]))
+            for code, _name in settings.LANGUAGES
+        ]
+        self.helper = FormHelper()
+        self.helper.form_class = "notification-preferences"
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Where messages reach you"),
+                HTML(
+                    format_html(
+                        '<p class="form-text mt-0">{}</p>',
+                        _(
+                            "Every message always appears in your Nucleo inbox (the bell at "
+                            "the top of the page). Choose where else it should reach you."
+                        ),
+                    )
+                ),
+                *[InlineCheckboxes(group.value) for group in CHOOSABLE_GROUPS],
+            ),
+            Fieldset(
+                _("Quiet hours"),
+                HTML(
+                    format_html(
+                        '<p class="form-text mt-0">{}</p>',
+                        _(
+                            "No email or text message reaches you between these times "
+                            "(Italian time). Messages wait until quiet hours end: they are "
+                            "not lost. Urgent alerts ignore quiet hours. Leave both empty "
+                            "to receive messages at any time."
+                        ),
+                    )
+                ),
+                Row(
+                    Column("quiet_hours_start", css_class="col-6"),
+                    Column("quiet_hours_end", css_class="col-6"),
+                ),
+            ),
+            Fieldset(_("Language and phone"), "language", "phone"),
+            Submit("save", _("Save preferences"), css_class="btn-nucleo"),
+        )
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a mobile number with digits only, e.g. +39 333 123 4567."),
+                code="invalid",
+            ) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("quiet_hours_start"), cleaned.get("quiet_hours_end")
+        if not (self.has_error("quiet_hours_start") or self.has_error("quiet_hours_end")):
+            if start is not None and end is None:
+                self.add_error(
+                    "quiet_hours_end", _("Say when quiet hours end, or leave both times empty.")
+                )
+            elif end is not None and start is None:
+                self.add_error(
+                    "quiet_hours_start", _("Say when quiet hours start, or leave both times empty.")
+                )
+            elif start is not None and start == end:
+                self.add_error(
+                    "quiet_hours_end", _("Quiet hours must end at another time than they start.")
+                )
+        wants_sms = any(Channel.SMS.value in cleaned.get(g.value, []) for g in CHOOSABLE_GROUPS)
+        if wants_sms and not self.has_error("phone") and not cleaned.get("phone"):
+            self.add_error(
+                "phone",
+                _("Text messages need a mobile number: add yours, or untick text messages."),
+            )
+        return cleaned
+
+    def channels_by_group(self) -> dict[str, set[str]]:
+        return {group.value: set(self.cleaned_data[group.value]) for group in CHOOSABLE_GROUPS}

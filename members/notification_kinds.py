@@ -56,6 +56,17 @@ def get_kind(code: str) -> NotificationKind:
 
 register_kind(
     NotificationKind(
+        code="members.welcome",
+        group=KindGroup.ACCOUNT,
+        title=_("Welcome to %(association)s on Nucleo"),
+        body=_(
+            "You can now use Nucleo with %(association)s. Choose how and when we may "
+            "contact you in your notification preferences."
+        ),
+    )
+)
+register_kind(
+    NotificationKind(
         code="members.reminder",
         group=KindGroup.REMINDERS,
         title=_("Reminder: %(subject)s"),

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from .models import (
     STAFF_ROLES,
+    Channel,
     ChannelPreference,
     Delivery,
     Invitation,
@@ -114,4 +115,9 @@ def unread_count(*, user: User) -> int:
 
 
 def delivery_list(*, association) -> QuerySet[Delivery]:
-    return Delivery.objects.for_association(association).select_related("notification__recipient")
+    # Coordinators follow what left for other channels; the inbox row is always there.
+    return (
+        Delivery.objects.for_association(association)
+        .exclude(channel=Channel.IN_APP)
+        .select_related("notification__recipient")
+    )

@@ -42,7 +42,8 @@ def sign_in_attempts_prune_task() -> int:
     return services.sign_in_attempts_prune()
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None)
+# No result is stored: the outcome is the Delivery row, and results would pile up in Redis.
+@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
 def delivery_send_task(self, delivery_id: int) -> None:
     """Claims and sends one delivery; a transient failure comes back after a backoff
     (the service decides, and stops at NUCLEO_DELIVERY_MAX_ATTEMPTS)."""

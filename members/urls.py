@@ -13,4 +13,15 @@ urlpatterns = [
     path("invite/<str:token>/", views.invitation_accept_view, name="invitation-accept"),
     path("sign-ins/", views.sign_in_attempt_list_view, name="signin-list"),
     path("association/", views.association_switch_view, name="association-switch"),
+    path("notifications/", views.notification_list_view, name="notification-list"),
+    path(
+        "notifications/preferences/",
+        views.notification_preferences_view,
+        name="notification-preferences",
+    ),
+    path("notifications/read-all/", views.notification_read_all_view, name="notification-read-all"),
+    path("notifications/<int:pk>/open/", views.notification_open_view, name="notification-open"),
+    path("notifications/<int:pk>/read/", views.notification_read_view, name="notification-read"),
+    path("deliveries/", views.delivery_list_view, name="delivery-list"),
+    path("deliveries/<int:pk>/retry/", views.delivery_retry_view, name="delivery-retry"),
 ]

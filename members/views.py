@@ -3,16 +3,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .adapters import INVITATION_SESSION_KEY
 from .decorators import role_required
-from .forms import InvitationForm
-from .models import Invitation, Member, Role, User
+from .filters import DeliveryFilter
+from .forms import InvitationForm, NotificationPreferencesForm
+from .models import Delivery, Invitation, Member, Notification, Role, User
 
 PAGE_SIZE = 25
 
@@ -155,3 +160,124 @@ def association_switch_view(request):
     # Back home, not to the page the person was on: it may belong to the association
     # they have just left.
     return redirect("home")
+
+
+# --- Notifications ---------------------------------------------------------------------
+
+
+def _safe_local_url(request, url: str) -> bool:
+    return bool(url) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def _inbox_page_url(page: str | None) -> str:
+    url = reverse("members:notification-list")
+    return f"{url}?page={page}" if page and page.isdigit() and page != "1" else url
+
+
+def notification_get_for_user(*, user: User, pk: int) -> Notification:
+    """A person reaches only their own notifications: anyone else's is a 404."""
+    return get_object_or_404(selectors.inbox(user=user), pk=pk)
+
+
+def notification_list_view(request):
+    page = Paginator(selectors.inbox(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "members/notification_list.html", {"page": page})
+
+
+def notification_open_view(request, pk: int):
+    """The link of a notification, in the inbox and in e-mails: read, then followed."""
+    notification = notification_get_for_user(user=request.user, pk=pk)
+    services.notification_mark_read(notification=notification, user=request.user)
+    if _safe_local_url(request, notification.url):
+        return HttpResponseRedirect(notification.url)
+    return redirect("members:notification-list")
+
+
+@require_POST
+def notification_read_view(request, pk: int):
+    notification = notification_get_for_user(user=request.user, pk=pk)
+    services.notification_mark_read(notification=notification, user=request.user)
+    if request.htmx:
+        notification.refresh_from_db(fields=["read_at"])
+        # The item, and the bell swapped out of band so its count drops too.
+        return render(
+            request,
+            "members/notification_read.htmx.html",
+            {
+                "notification": notification,
+                "unread": selectors.unread_count(user=request.user),
+                "request": request,
+            },
+        )
+    return redirect(_inbox_page_url(request.POST.get("page")))
+
+
+@require_POST
+def notification_read_all_view(request):
+    count = services.notifications_mark_all_read(user=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked as read.",
+                "%(count)d notifications marked as read.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("members:notification-list")
+
+
+def notification_preferences_view(request):
+    form = NotificationPreferencesForm(
+        request.POST or None,
+        user=request.user,
+        channels_by_group=selectors.preferences_of(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.preferences_save(
+            user=request.user,
+            channels_by_group=form.channels_by_group(),
+            quiet_hours_start=form.cleaned_data["quiet_hours_start"],
+            quiet_hours_end=form.cleaned_data["quiet_hours_end"],
+            language=form.cleaned_data["language"],
+            phone=form.cleaned_data["phone"],
+        )
+        # In the language just chosen: that is the one the next page speaks.
+        with translation.override(form.cleaned_data["language"]):
+            messages.success(request, _("Your notification preferences are saved."))
+        return redirect("members:notification-preferences")
+    return render(request, "members/notification_preferences.html", {"form": form})
+
+
+@role_required(Role.COORDINATOR)
+def delivery_list_view(request):
+    deliveries = DeliveryFilter(
+        request.GET or None, queryset=selectors.delivery_list(association=request.association)
+    )
+    page = Paginator(deliveries.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/delivery_list.html",
+        {"filter": deliveries, "page": page, "now": timezone.now()},
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def delivery_retry_view(request, pk: int):
+    delivery = get_object_or_404(selectors.delivery_list(association=request.association), pk=pk)
+    was_failed = delivery.status == Delivery.Status.FAILED
+    services.delivery_retry(delivery=delivery, by=request.user)
+    if was_failed:
+        messages.success(request, _("Sending again: the result appears in this list."))
+    else:
+        messages.info(request, _("This delivery had not failed: nothing to send again."))
+    back = request.POST.get("next", "")
+    if _safe_local_url(request, back):
+        return HttpResponseRedirect(back)
+    return redirect("members:delivery-list")

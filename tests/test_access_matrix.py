@@ -16,7 +16,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from members.models import Role
+from members import services
+from members.models import Delivery, Role
 from tests.factories import AssociationFactory, InvitationFactory, MemberFactory, user_with_role
 
 LOGIN = "login"  # anonymous → redirect to the login page
@@ -61,6 +62,34 @@ def _invitation_token(association):
     return {"token": InvitationFactory(association=association).token}
 
 
+def _someone_elses_notification(association):
+    # The matrix's people are made per role: a fresh person's notification is nobody's
+    # of theirs, so every role gets 404, whatever the association.
+    recipient = user_with_role(association, Role.MEMBER)
+    notification = services.notify(
+        recipient=recipient,
+        kind="members.reminder",
+        key=f"matrix:{recipient.pk}",
+        context={"subject": "a session", "details": "tomorrow at 10"},
+        association=association,
+    )
+    return {"pk": notification.pk}
+
+
+def _failed_delivery(association):
+    recipient = user_with_role(association, Role.MEMBER)
+    notification = services.notify(
+        recipient=recipient,
+        kind="members.reminder",
+        key=f"matrix:{recipient.pk}",
+        context={"subject": "a session", "details": "tomorrow at 10"},
+        association=association,
+    )
+    delivery = notification.deliveries.get(channel="email")
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED)
+    return {"pk": delivery.pk}
+
+
 MATRIX: dict[str, Entry] = {
     "home": Entry(200, 200, 200, 200),
     "healthz": Entry(200, 200, 200, 200, anonymous=200),
@@ -77,6 +106,15 @@ MATRIX: dict[str, Entry] = {
     "members:invitation-accept": Entry(403, 403, 403, 403, anonymous=302, kwargs=_invitation_token),
     "members:signin-list": Entry(403, 403, 403, 200),
     "members:association-switch": Entry(302, 302, 302, 302, method="post"),
+    "members:notification-list": Entry(200, 200, 200, 200),
+    "members:notification-preferences": Entry(200, 200, 200, 200),
+    "members:notification-read-all": Entry(302, 302, 302, 302, method="post"),
+    "members:notification-open": Entry(404, 404, 404, 404, kwargs=_someone_elses_notification),
+    "members:notification-read": Entry(
+        404, 404, 404, 404, method="post", kwargs=_someone_elses_notification
+    ),
+    "members:delivery-list": Entry(403, 403, 403, 200),
+    "members:delivery-retry": Entry(403, 403, 403, 302, method="post", kwargs=_failed_delivery),
 }
 
 # allauth's pages: which an anonymous visitor may open, and with which answer. The rest
@@ -179,8 +217,17 @@ def test_each_role_gets_the_status_of_the_matrix(world, name, role):
     assert response.status_code == getattr(entry, role), f"{role} on {name}"
 
 
-@pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.kwargs and not e.public))
-@pytest.mark.parametrize("role", ["operator", "coordinator"])
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        (name, role)
+        for name, entry in sorted(MATRIX.items())
+        if entry.kwargs and not entry.public
+        for role in ROLES
+        # A role refused the URL altogether is refused before any object is looked up.
+        if getattr(entry, role) != 403
+    ],
+)
 def test_another_associations_object_answers_404(world, name, role):
     entry = MATRIX[name]
     response = _request(world.clients[role], entry, _url(name, entry, world.other_association))

@@ -13,6 +13,7 @@ from .access import (
     sign_in_attempt_record,
     sign_in_attempts_prune,
     user_set_language,
+    welcome,
 )
 from .notifications import (
     deliveries_sweep,
@@ -52,4 +53,5 @@ __all__ = [
     "sign_in_attempt_record",
     "sign_in_attempts_prune",
     "user_set_language",
+    "welcome",
 ]

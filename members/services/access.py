@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,7 +103,22 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     )
     if invitation.role == Role.MEMBER:
         _member_link(invitation=invitation, user=user)
+    welcome(user=user, association=invitation.association)
     return membership
+
+
+def welcome(*, user: User, association: Association) -> None:
+    """Greet a person who joined an association (once per person and association)."""
+    from .notifications import notify
+
+    notify(
+        recipient=user,
+        kind="members.welcome",
+        key=f"welcome:association:{association.pk}:user:{user.pk}",
+        context={"association": association.name},
+        url=reverse("members:notification-preferences"),
+        association=association,
+    )
 
 
 def _member_link(*, invitation: Invitation, user: User) -> Member:

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from members.models import Role
+from members.services import welcome
 from tests.factories import PASSWORD, AssociationFactory, MemberFactory, user_with_role
 from tests.totp import totp_code
 
@@ -22,6 +23,7 @@ def test_member_signs_in_switches_language_and_signs_out_on_a_phone(
 ):
     association = AssociationFactory(name="Migr-Azioni ETS")
     member = user_with_role(association, Role.MEMBER, first_name="Mariam")
+    welcome(user=member, association=association)
     page = phone_page
     page.goto(f"{live_server.url}/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", "it")
@@ -31,6 +33,19 @@ def test_member_signs_in_switches_language_and_signs_out_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text("Ciao, Mariam")
     expect(page.locator("main").get_by_text("Migr-Azioni ETS")).to_be_visible()
     screenshot(page, "phone-02-member-home-it")
+
+    # The bell shows the unread welcome; marking it read (htmx) clears the badge.
+    bell = page.get_by_test_id("notification-bell")
+    expect(bell).to_have_attribute("aria-label", "Notifiche, 1 non letta")
+    bell.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifiche")
+    screenshot(page, "phone-02b-inbox-it")
+    page.get_by_role("button", name="Segna come letta").click()
+    expect(page.get_by_role("button", name="Segna come letta")).to_have_count(0)
+    expect(bell).to_have_attribute("aria-label", "Notifiche")
+    expect(page.locator(".notification-badge")).to_have_count(0)
+    screenshot(page, "phone-02c-inbox-read-it")
+    page.get_by_role("link", name="Nucleo", exact=True).click()
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")

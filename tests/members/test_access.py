@@ -58,9 +58,9 @@ def test_registry_search_finds_by_name(operator_client, association):
 def test_registry_query_count_is_constant(operator_client, django_assert_num_queries, n):
     MemberFactory.create_batch(n, association=operator_client.association)
     # user, memberships+associations, TOTP authenticator (staff MFA check), count of
-    # members, page of members with language+user, their languages (prefetch); the
-    # session comes from the cache (cached_db sessions)
-    with django_assert_num_queries(6):
+    # members, page of members with language+user, their languages (prefetch), unread
+    # notifications count; the session comes from the cache (cached_db sessions)
+    with django_assert_num_queries(7):
         response = operator_client.get(reverse("members:member-list"))
     assert response.status_code == 200
 

@@ -51,6 +51,10 @@ def test_invitation_link_lets_a_new_person_sign_up_and_join(association):
     assert (member.first_name, member.last_name) == ("Aisha", "Bello")
     invitation.refresh_from_db()
     assert invitation.accepted_by == user
+    # A welcome in the inbox, in the person's language, pointing to their preferences.
+    welcome = user.notifications.get()
+    assert welcome.title == f"Ti diamo il benvenuto in {association.name} su Nucleo"
+    assert welcome.url == reverse("members:notification-preferences")
     # The invited address is verified by the invitation: the person is signed in.
     assert client.get(reverse("home")).status_code == 200
 
@@ -199,7 +203,8 @@ def test_invitation_list_query_count_is_constant(operator_client, django_assert_
     InvitationFactory.create_batch(
         n, association=operator_client.association, created_by=operator_client.user
     )
-    # user, memberships+associations, TOTP authenticator, count, page with creator+member
-    with django_assert_num_queries(5):
+    # user, memberships+associations, TOTP authenticator, count, page with creator+member,
+    # unread notifications count
+    with django_assert_num_queries(6):
         response = operator_client.get(reverse("members:invitation-list"))
     assert response.status_code == 200

@@ -107,8 +107,9 @@ def test_only_coordinators_read_the_sign_in_log(request, client_name):
 def test_sign_in_log_query_count_is_constant(coordinator_client, django_assert_num_queries, n):
     for _ in range(n):
         SignInAttemptFactory(email=coordinator_client.user.email, user=coordinator_client.user)
-    # user, memberships+associations, TOTP authenticator, count, page of attempts with user
-    with django_assert_num_queries(5):
+    # user, memberships+associations, TOTP authenticator, count, page of attempts with user,
+    # unread notifications count
+    with django_assert_num_queries(6):
         response = coordinator_client.get(reverse("members:signin-list"))
     assert response.status_code == 200
 

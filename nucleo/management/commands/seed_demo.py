@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from members.models import Association, Language, Member, Role, User
-from members.services import membership_grant_role
+from members.services import membership_grant_role, welcome
 
 DEMO_PASSWORD = "nucleo-demo-2026"
 
@@ -81,6 +81,7 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             self._verify_email(user)
             membership_grant_role(user=user, association=associations[slug], role=role)
+            welcome(user=user, association=associations[slug])
             if role == Role.MEMBER:
                 Member.objects.get_or_create(
                     association=associations[slug],
