@@ -62,29 +62,25 @@ def _invitation_token(association):
     return {"token": InvitationFactory(association=association).token}
 
 
+def _notification_of_a_new_member(association):
+    recipient = user_with_role(association, Role.MEMBER)
+    return services.notify(
+        recipient=recipient,
+        kind="members.reminder",
+        key=f"matrix:{recipient.pk}",
+        context={"subject": "a session", "details": "tomorrow at 10"},
+        association=association,
+    )
+
+
 def _someone_elses_notification(association):
     # The matrix's people are made per role: a fresh person's notification is nobody's
     # of theirs, so every role gets 404, whatever the association.
-    recipient = user_with_role(association, Role.MEMBER)
-    notification = services.notify(
-        recipient=recipient,
-        kind="members.reminder",
-        key=f"matrix:{recipient.pk}",
-        context={"subject": "a session", "details": "tomorrow at 10"},
-        association=association,
-    )
-    return {"pk": notification.pk}
+    return {"pk": _notification_of_a_new_member(association).pk}
 
 
 def _failed_delivery(association):
-    recipient = user_with_role(association, Role.MEMBER)
-    notification = services.notify(
-        recipient=recipient,
-        kind="members.reminder",
-        key=f"matrix:{recipient.pk}",
-        context={"subject": "a session", "details": "tomorrow at 10"},
-        association=association,
-    )
+    notification = _notification_of_a_new_member(association)
     delivery = notification.deliveries.get(channel="email")
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED)
     return {"pk": delivery.pk}
