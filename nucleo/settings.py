@@ -9,6 +9,7 @@ environment is DEBUG off plus ``DJANGO_SECRET_KEY`` set: it turns on every setti
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from csp.constants import NONE, SELF
@@ -223,6 +224,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -290,3 +293,18 @@ NUCLEO_DELIVERY_RETRY_CAP_SECONDS = 3600.0
 # (longer than CELERY_TASK_TIME_LIMIT, so a running send is never taken from its worker).
 NUCLEO_DELIVERY_STUCK_AFTER = timedelta(minutes=10)
 NUCLEO_SWEEP_BATCH = 1000
+
+# --- Resource map ---------------------------------------------------------------------
+# Map tiles come from a tile server of the deployment's choice (OpenStreetMap's by
+# default); the map still shows its markers, and the list stays complete, without them.
+NUCLEO_MAP_TILE_URL = env(
+    "NUCLEO_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+NUCLEO_MAP_TILE_ATTRIBUTION = env(
+    "NUCLEO_MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors"
+)
+NUCLEO_RESOURCE_STALE_AFTER = timedelta(days=183)
+# Map tiles are the one kind of image loaded from elsewhere: their server, and only it.
+_tiles = urlparse(NUCLEO_MAP_TILE_URL.replace("{s}.", ""))
+if _tiles.scheme in ("http", "https"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")

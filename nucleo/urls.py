@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
     path("resources/", include("resources.urls")),
+    path("api/hsds/", include("resources.api_urls")),
     path("emergencies/", include("emergencies.urls")),
     path("training/", include("training.urls")),
     path("evaluation/", include("evaluation.urls")),

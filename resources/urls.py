@@ -1,3 +1,12 @@
-# The resources module's pages land with their issue; the app is installed already.
+from .views import directory, exchange, imports, manage, partners, suggestions
+
 app_name = "resources"
-urlpatterns: list = []
+
+urlpatterns = [
+    *directory.urlpatterns,
+    *manage.urlpatterns,
+    *suggestions.urlpatterns,
+    *partners.urlpatterns,
+    *imports.urlpatterns,
+    *exchange.urlpatterns,
+]

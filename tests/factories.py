@@ -1,5 +1,7 @@
 """factory-boy factories shared by every app's tests."""
 
+import datetime
+
 import factory
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
@@ -107,3 +109,95 @@ def user_with_role(association: Association, *roles: Role, mfa: bool = True, **u
             email=user.email,
         )
     return user
+
+
+# --- Resource map --------------------------------------------------------------------
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Organization"
+
+    name = factory.Sequence(lambda n: f"Centro di ascolto {n}")
+    description = "Ascolto, orientamento e aiuto concreto."
+    maintained_by = factory.SubFactory(AssociationFactory)
+    last_verified_at = factory.LazyFunction(timezone.now)
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Service"
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    maintained_by = factory.SelfAttribute("organization.maintained_by")
+    name = factory.Sequence(lambda n: f"Sportello {n}")
+    description = "Orientamento ai servizi del territorio."
+    status = "active"
+    is_public = True
+    is_free = True
+    last_verified_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.categories.set(extracted)
+
+    @factory.post_generation
+    def languages(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.languages.set(extracted)
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Location"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    maintained_by = factory.SelfAttribute("organization.maintained_by")
+    name = factory.Sequence(lambda n: f"Sede {n}")
+    address_1 = factory.Sequence(lambda n: f"Via Roma {n}")
+    city = "Caserta"
+    postal_code = "81100"
+    state_province = "CE"
+    latitude = factory.Sequence(lambda n: f"{41.07 + (n % 50) / 1000:.6f}")
+    longitude = factory.Sequence(lambda n: f"{14.33 + (n % 50) / 1000:.6f}")
+    last_verified_at = factory.LazyFunction(timezone.now)
+
+
+class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.ServiceAtLocation"
+
+    service = factory.SubFactory(ServiceFactory)
+    location = factory.SubFactory(
+        LocationFactory, organization=factory.SelfAttribute("..service.organization")
+    )
+
+
+class PhoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Phone"
+
+    service = factory.SubFactory(ServiceFactory)
+    number = factory.Sequence(lambda n: f"+39 0823 {100000 + n}")
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Schedule"
+
+    service = factory.SubFactory(ServiceFactory)
+    freq = "WEEKLY"
+    byday = "MO,TU,WE,TH,FR"
+    opens_at = datetime.time(9)
+    closes_at = datetime.time(13)
+
+
+def service_with_location(**kwargs):
+    """A public, active service at one geolocated place, with a phone and hours."""
+    service = ServiceFactory(**kwargs)
+    ServiceAtLocationFactory(service=service)
+    PhoneFactory(service=service)
+    ScheduleFactory(service=service)
+    return service

@@ -2,15 +2,17 @@
 
 Anonymous visitors are sent to the login page except on the declared public URLs; each
 role of the association gets exactly the status the matrix says; another association's
-objects answer 404. A URL added without an entry here fails
+objects answer 404. A URL added without an entry (here, or in the
+``tests/<app>/matrix_<topic>.py`` files of later modules) fails
 ``test_every_url_pattern_has_an_entry``.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -19,8 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from members import services
 from members.models import Delivery, Role
 from tests.factories import AssociationFactory, InvitationFactory, MemberFactory, user_with_role
+from tests.matrix import Entry
 
-LOGIN = "login"  # anonymous → redirect to the login page
 ROLES = ("member", "facilitator", "operator", "coordinator")
 
 
@@ -29,25 +31,6 @@ class World:
     association: object
     other_association: object
     clients: dict[str, Client]
-
-
-@dataclass
-class Entry:
-    """Expected statuses per role; ``kwargs`` builds the URL's arguments for an object
-    of ``association`` (called anew for each request, so a POST can consume it)."""
-
-    member: int
-    facilitator: int
-    operator: int
-    coordinator: int
-    anonymous: int | str = LOGIN
-    method: str = "get"
-    kwargs: Callable[[object], dict] | None = None
-    data: dict = field(default_factory=dict)
-
-    @property
-    def public(self) -> bool:
-        return self.anonymous != LOGIN
 
 
 def _member(association):
@@ -112,6 +95,11 @@ MATRIX: dict[str, Entry] = {
     "members:delivery-list": Entry(403, 403, 403, 200),
     "members:delivery-retry": Entry(403, 403, 403, 302, method="post", kwargs=_failed_delivery),
 }
+
+# Entries of later modules live beside their tests: tests/<app>/matrix_<topic>.py.
+for _module in sorted(Path(__file__).parent.glob("*/matrix_*.py")):
+    _name = f"tests.{_module.parent.name}.{_module.stem}"
+    MATRIX.update(importlib.import_module(_name).ENTRIES)
 
 # allauth's pages: which an anonymous visitor may open, and with which answer. The rest
 # of them need a signed-in person.

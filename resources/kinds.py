@@ -1,0 +1,1 @@
+"""Notification kinds of the resource map (registered when the app is ready)."""

@@ -1,0 +1,4 @@
+"""Celery tasks of the resource map (Celery autodiscovers this package)."""
+
+from .imports import *  # noqa: F403
+from .verification import *  # noqa: F403

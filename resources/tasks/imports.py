@@ -1,0 +1,3 @@
+"""Resource map tasks: imports."""
+
+__all__: list[str] = []

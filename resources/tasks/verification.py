@@ -1,0 +1,3 @@
+"""Resource map tasks: verification."""
+
+__all__: list[str] = []

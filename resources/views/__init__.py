@@ -1,0 +1,1 @@
+"""The resource map's pages, one module per topic; each has its own ``urlpatterns``."""
