@@ -21,7 +21,9 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from datetime import time as clock
+from decimal import Decimal
 from typing import TextIO
 
 from allauth.mfa.models import Authenticator
@@ -40,6 +42,15 @@ from members.models import (
     User,
 )
 from members.services import membership_grant_role
+from resources.models import (
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 
 BATCH_SIZE = 1000
 
@@ -319,3 +330,170 @@ def invitations_seed(ctx: SeedContext) -> dict[str, int]:
         Invitation.objects.bulk_create(invitations, batch_size=BATCH_SIZE)
         created += len(invitations)
     return {"invitations": created}
+
+
+# --- Seeder of the resource map ---------------------------------------------------------
+
+# Town, postal code, latitude, longitude of its centre.
+RESOURCE_TOWNS = [
+    ("Caserta", "81100", 41.0732, 14.3327),
+    ("Teverola", "81030", 40.9960, 14.2050),
+    ("Aversa", "81031", 40.9720, 14.2070),
+    ("Marcianise", "81025", 41.0330, 14.2980),
+    ("Santa Maria Capua Vetere", "81055", 41.0840, 14.2540),
+    ("Maddaloni", "81024", 41.0370, 14.3820),
+    ("Casal di Principe", "81033", 41.0090, 14.1300),
+    ("Castel Volturno", "81030", 41.0330, 13.9420),
+]
+# Category code → what such a service is called.
+RESOURCE_KINDS = {
+    "emergency": "Pronto intervento sociale",
+    "shelter": "Accoglienza notturna",
+    "food-bank": "Banco alimentare",
+    "canteen": "Mensa solidale",
+    "health": "Ambulatorio solidale",
+    "hospital": "Pronto soccorso",
+    "womens-health": "Consultorio",
+    "mental-health": "Sostegno psicologico",
+    "legal": "Sportello legale",
+    "documents": "Sportello documenti",
+    "work": "Sportello lavoro",
+    "language-courses": "Corso di italiano",
+    "violence": "Centro antiviolenza",
+    "family": "Centro per le famiglie",
+    "social-services": "Segretariato sociale",
+}
+RESOURCE_STREETS = [
+    "Via Roma", "Corso Umberto I", "Via Garibaldi", "Via Mazzini", "Via Napoli",
+    "Via Vittorio Emanuele", "Piazza Municipio", "Via San Giovanni", "Viale Europa",
+]  # fmt: skip
+ORGANIZATION_KINDS = ["Associazione", "Cooperativa sociale", "Parrocchia", "Fondazione", "ODV"]
+
+
+@register
+def resources_seed(ctx: SeedContext) -> dict[str, int]:
+    """The resource map at 5,000 services per factor, all public and active, each of its
+    own organization at its own place in a town around Caserta, with one or two phones,
+    weekday hours (some with afternoons, Saturdays or a Christmas closure), one to three
+    categories and languages. About a third were last verified over six months ago."""
+    missing = ctx.rows(5000) - Service.objects.filter(maintained_by=ctx.association).count()
+    if missing <= 0:
+        return {}
+    rng = ctx.rng
+    terms = dict(TaxonomyTerm.objects.filter(code__in=RESOURCE_KINDS).values_list("code", "id"))
+    kinds = [code for code in RESOURCE_KINDS if code in terms]
+    # Italian everywhere, and up to two more.
+    others = list(Language.objects.exclude(code="it").values_list("code", flat=True))
+    verifier = ctx.users.get(Role.OPERATOR)
+    now = timezone.now()
+    christmas = date(timezone.localdate().year, 12, 25)
+    number = Organization.objects.filter(maintained_by=ctx.association).count()
+    Category = Service.categories.through
+    Spoken = Service.languages.through
+    created = dict.fromkeys(
+        (
+            "organizations", "services", "locations", "services at locations", "phones",
+            "schedules", "service categories", "service languages",
+        ),
+        0,
+    )  # fmt: skip
+    for batch in chunks(missing):
+        organizations, locations, services, at_locations = [], [], [], []
+        phones, schedules, categories, spoken = [], [], [], []
+        for _ in batch:
+            number += 1
+            town, postal_code, latitude, longitude = rng.choice(RESOURCE_TOWNS)
+            service_kinds = rng.sample(kinds, k=min(len(kinds), rng.randint(1, 3)))
+            verified = {
+                "maintained_by": ctx.association,
+                "last_verified_at": now - timedelta(days=rng.randint(0, 270)),
+                "last_verified_by": verifier,
+            }
+            organization = Organization(
+                name=f"{rng.choice(ORGANIZATION_KINDS)} {rng.choice(LAST_NAMES)} {number}",
+                description="Organizzazione del banco di prova.",
+                **verified,
+            )
+            location = Location(
+                organization=organization,
+                name=f"Sede {number}",
+                address_1=f"{rng.choice(RESOURCE_STREETS)} {rng.randint(1, 200)}",
+                city=town,
+                postal_code=postal_code,
+                state_province="CE",
+                # Within about 1.5 km of the town centre.
+                latitude=Decimal(f"{latitude + rng.uniform(-0.014, 0.014):.6f}"),
+                longitude=Decimal(f"{longitude + rng.uniform(-0.018, 0.018):.6f}"),
+                wheelchair_accessible=rng.random() < 0.5,
+                **verified,
+            )
+            service = Service(
+                organization=organization,
+                name=f"{RESOURCE_KINDS[service_kinds[0]] if service_kinds else 'Servizio'} "
+                f"{town} {number}",
+                description="Ascolto, orientamento e aiuto concreto.",
+                status=Service.Status.ACTIVE,
+                is_public=True,
+                is_free=rng.random() < 0.85,
+                **verified,
+            )
+            organizations.append(organization)
+            locations.append(location)
+            services.append(service)
+            at_locations.append(ServiceAtLocation(service=service, location=location))
+            for n in range(rng.randint(1, 2)):
+                phones.append(
+                    Phone(
+                        service=service,
+                        number=f"0823 {rng.randint(100, 999)} {rng.randint(100, 999)}"
+                        if n == 0
+                        else f"+39 3{rng.randint(20, 49)} {rng.randint(100, 999)} "
+                        f"{rng.randint(1000, 9999)}",
+                        type=Phone.Type.VOICE if n == 0 else Phone.Type.CELL,
+                    )
+                )
+            weekly = [("MO,TU,WE,TH,FR", clock(9), clock(13))]
+            if rng.random() < 0.5:
+                weekly.append(("TU,TH", clock(15), clock(18)))
+            if rng.random() < 0.2:
+                weekly.append(("SA", clock(9), clock(12)))
+            schedules.extend(
+                Schedule(service=service, freq=Schedule.Freq.WEEKLY, byday=byday,
+                         opens_at=opens, closes_at=closes)
+                for byday, opens, closes in weekly
+            )  # fmt: skip
+            if rng.random() < 0.3:
+                schedules.append(
+                    Schedule(
+                        service=service,
+                        freq=Schedule.Freq.NONE,
+                        valid_from=christmas,
+                        valid_to=christmas,
+                        description="Chiuso: Natale",
+                    )
+                )
+            categories.extend(
+                Category(service_id=service.pk, taxonomyterm_id=terms[code])
+                for code in service_kinds
+            )
+            spoken.extend(
+                Spoken(service_id=service.pk, language_id=code)
+                for code in ["it", *rng.sample(others, k=min(len(others), rng.randint(0, 2)))]
+            )
+        # UUID keys are made in Python, so the rows can point at each other before saving.
+        Organization.objects.bulk_create(organizations, batch_size=BATCH_SIZE)
+        Location.objects.bulk_create(locations, batch_size=BATCH_SIZE)
+        Service.objects.bulk_create(services, batch_size=BATCH_SIZE)
+        ServiceAtLocation.objects.bulk_create(at_locations, batch_size=BATCH_SIZE)
+        Phone.objects.bulk_create(phones, batch_size=BATCH_SIZE)
+        Schedule.objects.bulk_create(schedules, batch_size=BATCH_SIZE)
+        Category.objects.bulk_create(categories, batch_size=BATCH_SIZE)
+        Spoken.objects.bulk_create(spoken, batch_size=BATCH_SIZE)
+        for table, rows in (
+            ("organizations", organizations), ("services", services),
+            ("locations", locations), ("services at locations", at_locations),
+            ("phones", phones), ("schedules", schedules),
+            ("service categories", categories), ("service languages", spoken),
+        ):  # fmt: skip
+            created[table] += len(rows)
+    return created

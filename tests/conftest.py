@@ -1,6 +1,8 @@
 """Fixtures every app's tests share: associations, a signed-in client per role, and an
 outsider from another association."""
 
+import importlib
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
@@ -70,6 +72,31 @@ def _clear_cache() -> None:
     keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
     if keys:
         client.delete(*keys)
+
+
+# Data migrations that create reference data every test may rely on.
+REFERENCE_DATA = [
+    ("members.migrations.0002_languages_and_schedules", ["add_languages", "add_schedules"]),
+    ("members.migrations.0004_notification_schedules", ["add_schedules"]),
+    ("resources.migrations.0002_default_taxonomy", ["add_taxonomy"]),
+    ("resources.migrations.0004_verification_schedule", ["add_schedule"]),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test empties every table when it ends, reference data included:
+    put it back before each one (the data migrations are idempotent)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module, functions in REFERENCE_DATA:
+        migration = importlib.import_module(module)
+        for function in functions:
+            getattr(migration, function)(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,10 @@ class Entry:
     method: str = "get"
     kwargs: Callable[[object], dict] | None = None
     data: dict = field(default_factory=dict)
+    # What staff of another association get on this association's object: 404 where
+    # the object is private to its association, 403 where they may see it but not act
+    # (another association's resource on the shared map).
+    other_association: int = 404
 
     @property
     def public(self) -> bool:

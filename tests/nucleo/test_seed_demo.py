@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from members.models import Association, Member, Membership, User
 from nucleo.management.commands.seed_demo import DEMO_PASSWORD
+from resources.demo import RESOURCES
+from resources.models import Organization, Partnership, Service
 from tests.totp import totp_code
 
 
@@ -40,12 +42,29 @@ def test_seed_demo_creates_the_partnership_and_a_user_per_role(db):
     assert Member.objects.filter(user__email="member@nucleo.test").exists()
 
 
+def _counts() -> tuple[int, ...]:
+    return (
+        User.objects.count(),
+        Member.objects.count(),
+        Membership.objects.count(),
+        Organization.objects.count(),
+        Service.objects.count(),
+        Partnership.objects.count(),
+    )
+
+
 def test_seed_demo_is_idempotent(db):
     first = _seed()
-    counts = (User.objects.count(), Member.objects.count(), Membership.objects.count())
+    counts = _counts()
     second = _seed()
-    assert (User.objects.count(), Member.objects.count(), Membership.objects.count()) == counts
+    assert _counts() == counts
     assert first == second  # same logins, same TOTP secrets
+
+
+def test_seed_demo_fills_the_resource_map(db):
+    output = _seed()
+    assert Service.objects.count() == len(RESOURCES)
+    assert "Resource map: " in output
 
 
 def test_demo_coordinator_signs_in_with_the_printed_totp_secret(db):
