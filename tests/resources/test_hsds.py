@@ -464,3 +464,27 @@ def test_a_number_that_is_not_one_is_reported(services, association, key, value)
 
     assert result.updated == 0
     assert key in result.errors[0]
+
+
+def test_demo_data_exports_valid_documents_and_survives_a_round_trip(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from members.models import Association
+    from resources.demo import seed_resources
+
+    call_command("seed_demo", stdout=StringIO())
+    seed_resources(StringIO())
+    documents = hsds.export_services(Service.objects.all())
+    assert len(documents) >= 40
+    for document in documents:
+        assert_valid(document, "service")
+    for organization in hsds.organizations_for_export():
+        assert_valid(hsds.organization_document(organization), "organization")
+
+    wipe_resource_map()
+    association = Association.objects.get(slug="migr-azioni")
+    result = hsds.import_documents(documents, association=association)
+    assert (result.created, result.errors) == (len(documents), [])
+    assert hsds.export_services(Service.objects.all()) == documents
