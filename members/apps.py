@@ -48,6 +48,7 @@ class MembersConfig(AppConfig):
                 label=_("Sign-in log"),
                 description=_("Every sign-in attempt on your association's accounts."),
                 order=30,
+                in_menu=False,
             )
         )
         register_home_link(
@@ -57,5 +58,6 @@ class MembersConfig(AppConfig):
                 label=_("Notification deliveries"),
                 description=_("See what was sent and retry what failed."),
                 order=40,
+                in_menu=False,
             )
         )

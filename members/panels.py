@@ -21,6 +21,8 @@ class HomeLink:
     label: str | Promise
     description: str | Promise
     order: int = 100
+    # The navbar holds the few modules people use every day; the home page lists all.
+    in_menu: bool = True
 
 
 HOME_LINKS: list[HomeLink] = []

@@ -30,6 +30,7 @@ class ResourcesConfig(AppConfig):
                     label=_("Suggest a resource"),
                     description=_("Tell us about a service that helps, or correct one."),
                     order=60,
+                    in_menu=False,
                 )
             )
         for role in (Role.OPERATOR, Role.COORDINATOR):
@@ -40,6 +41,7 @@ class ResourcesConfig(AppConfig):
                     label=_("Resource suggestions"),
                     description=_("Review new resources and corrections people proposed."),
                     order=40,
+                    in_menu=False,
                 )
             )
             register_home_link(
@@ -49,6 +51,7 @@ class ResourcesConfig(AppConfig):
                     label=_("Import resources"),
                     description=_("From your spreadsheet or an HSDS data package."),
                     order=45,
+                    in_menu=False,
                 )
             )
             register_home_link(
@@ -58,5 +61,6 @@ class ResourcesConfig(AppConfig):
                     label=_("Partners"),
                     description=_("Organizations your association works with."),
                     order=50,
+                    in_menu=False,
                 )
             )

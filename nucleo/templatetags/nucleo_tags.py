@@ -17,7 +17,7 @@ def nav_links(context):
         if not membership.has_role(role):
             continue
         for link in home_links_for(role):
-            if link.url_name not in seen:
+            if link.in_menu and link.url_name not in seen:
                 seen.add(link.url_name)
                 links.append(link)
     return links

@@ -388,3 +388,8 @@ def test_map_data_query_count_is_constant(db, client, django_assert_num_queries,
     with django_assert_num_queries(10):
         response = client.get(MAP_DATA, {"open_now": "on"})
     assert len(response.json()["markers"]) <= n
+
+
+def test_the_public_map_is_linked_for_visitors_without_an_account(db, client):
+    body = client.get(reverse("account_login")).content.decode()
+    assert f'href="{DIRECTORY}"' in body
