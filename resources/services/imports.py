@@ -158,6 +158,10 @@ def _progress(job: ImportJob, **values) -> None:
 def _finish(job: ImportJob, status: str, **values) -> None:
     values.setdefault("errors", job.errors)
     ImportJob.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **values)
+    if status == ImportJob.Status.DONE and job.file:
+        # The uploaded file may hold people's data: once imported, it is not kept.
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
 def _run_spreadsheet(job: ImportJob) -> None:

@@ -418,6 +418,7 @@ def test_two_thousand_rows_with_three_bad_ones_the_report_then_valid_rows_then_n
         (502, "Nome del servizio"),
         (2000, "Lingue"),
     }
+    assert not job.file  # the uploaded file, with people's data, is not kept
     services_of_association = Service.objects.maintained_by(operator_client.association)
     assert services_of_association.count() == 1997
     assert Organization.objects.maintained_by(operator_client.association).count() == 7
