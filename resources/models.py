@@ -136,8 +136,11 @@ class ServiceQuerySet(MaintainedQuerySet):
         return self.filter(status=Service.Status.ACTIVE)
 
     def visible_to(self, user):
-        """Public resources for everyone; the whole map for signed-in people."""
-        if user is not None and user.is_authenticated:
+        """Public resources for everyone; the whole map for the partnership's people
+        (a signed-in account without a membership sees only the public map)."""
+        from members.selectors import memberships_of
+
+        if user is not None and user.is_authenticated and memberships_of(user):
             return self
         return self.public()
 

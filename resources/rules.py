@@ -1,6 +1,7 @@
 """Object permissions of the resource map, as ``rules`` predicates.
 
-The map is shared by the whole partnership: everyone signed in sees every resource.
+The map is shared by the whole partnership: everyone with a place in one of its
+associations sees every resource; anyone else, the public ones.
 Each resource is kept true by the association that maintains it, so only that
 association's operators and coordinators change or verify it; everyone else with a
 place in an association suggests changes for them to review.
@@ -44,7 +45,15 @@ def is_suggester(user, suggestion) -> bool:
     return suggestion is not None and suggestion.suggested_by_id == user.pk
 
 
-rules.add_perm("resources.view_service", rules.is_authenticated)
+@rules.predicate
+def is_public_resource(user, service) -> bool:
+    return service is not None and service.is_public
+
+
+rules.add_perm(
+    "resources.view_service",
+    is_public_resource | (rules.is_authenticated & belongs_to_an_association),
+)
 rules.add_perm("resources.change_service", is_maintainer)
 rules.add_perm("resources.verify_service", is_maintainer)
 rules.add_perm("resources.change_organization", is_maintainer)

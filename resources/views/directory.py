@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -106,8 +106,11 @@ def map_data_view(request):
 @require_GET
 def service_detail_view(request, pk):
     service = get_object_or_404(selectors.service_detail(), pk=pk)
-    if not service.is_public and not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("resources.view_service", service):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404  # an account outside the partnership: only the public map
+
     now = timezone.now()
     today = timezone.localdate(now)
     rows = selectors.service_schedules(service)

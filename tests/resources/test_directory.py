@@ -17,6 +17,7 @@ from tests.factories import (
     ScheduleFactory,
     ServiceAtLocationFactory,
     ServiceFactory,
+    UserFactory,
     service_with_location,
 )
 
@@ -78,6 +79,16 @@ def test_signed_in_people_see_every_service(member_client):
     ServiceFactory(name="Mensa pubblica", is_public=True)
     ServiceFactory(name="Sportello riservato", is_public=False)
     assert names(member_client.get(DIRECTORY)) == {"Mensa pubblica", "Sportello riservato"}
+
+
+def test_an_account_outside_the_partnership_sees_only_the_public_map(db):
+    # Someone whose membership ended keeps a login, not the partnership's map.
+    former = Client()
+    former.force_login(UserFactory())
+    ServiceFactory(name="Mensa pubblica", is_public=True)
+    hidden = ServiceFactory(name="Casa rifugio", is_public=False)
+    assert names(former.get(DIRECTORY)) == {"Mensa pubblica"}
+    assert former.get(reverse("resources:service-detail", args=[hidden.pk])).status_code == 404
 
 
 def test_map_data_follows_the_same_visibility(db, client, member_client):
