@@ -636,6 +636,9 @@ class Reminder(models.Model):
     url = models.CharField(max_length=500, blank=True)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    # Bumped each time the reminder is moved or restored: part of its message's key, so
+    # a new time is a new message and a repeat of the same one stays one.
+    version = models.PositiveIntegerField(default=0)
     notification = models.ForeignKey(
         Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

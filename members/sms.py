@@ -91,7 +91,8 @@ class HTTPGatewaySMSBackend(BaseSMSBackend):
         except urllib.error.HTTPError as exc:
             detail = exc.read()[:200].decode(errors="replace")
             message = f"SMS gateway answered {exc.code}: {detail}".strip()
-            if 400 <= exc.code < 500:
+            # 408 and 429 ask to come back later; other 4xx refuse this message.
+            if 400 <= exc.code < 500 and exc.code not in (408, 429):
                 raise PermanentDeliveryError(message) from exc
             raise TransientDeliveryError(message) from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:

@@ -56,10 +56,16 @@ def member_detail_view(request, pk: int):
 def invitation_list_view(request):
     invitations = selectors.invitation_list(association=request.association)
     page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A link is a key to the role it grants: shown only to those who may grant it.
+    manageable = [r.value for r in services.roles_user_may_invite(membership=request.membership)]
     return render(
         request,
         "members/invitation_list.html",
-        {"page": page, "base_url": request.build_absolute_uri("/").rstrip("/")},
+        {
+            "page": page,
+            "manageable_roles": manageable,
+            "base_url": request.build_absolute_uri("/").rstrip("/"),
+        },
     )
 
 
@@ -130,8 +136,11 @@ def invitation_accept_view(request, token: str):
         return redirect(f"{reverse('account_login')}?next={request.path}")
 
     request.session[INVITATION_SESSION_KEY] = token
-    # The link reached this address: signing up with it needs no second verification.
-    get_adapter(request).stash_verified_email(request, invitation.email)
+    if invitation.role in (Role.MEMBER, Role.FACILITATOR):
+        # The link reached this address: signing up with it needs no second check. Staff
+        # roles still confirm the address by e-mail, so a link seen by someone else is
+        # not enough to become an operator or a coordinator.
+        get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect("account_signup")
 
 

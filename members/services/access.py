@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
@@ -122,9 +123,11 @@ def welcome(*, user: User, association: Association) -> None:
 
 
 def _member_link(*, invitation: Invitation, user: User) -> Member:
-    member = invitation.member
-    if member is None:
-        member = Member.objects.filter(association=invitation.association, user=user).first()
+    # The person's own entry first; the invitation's entry only if it is nobody else's
+    # (a registry entry is never handed from one account to another).
+    member = Member.objects.filter(association=invitation.association, user=user).first()
+    if member is None and invitation.member is not None and invitation.member.user_id is None:
+        member = invitation.member
     if member is None:
         member = Member(
             association=invitation.association,
@@ -185,6 +188,12 @@ def sign_in_attempt_record(
     step: SignInAttempt.Step = SignInAttempt.Step.PASSWORD,
 ) -> SignInAttempt:
     meta = getattr(request, "META", {}) or {}
+    ip_address = None
+    if request is not None:
+        from allauth.account.adapter import get_adapter
+
+        with suppress(PermissionDenied):  # no address at all (a programmatic sign-in)
+            ip_address = get_adapter(request).get_client_ip(request)
     if user is None and email:
         user = User.objects.filter(email__iexact=email.strip()).first()
     return SignInAttempt.objects.create(
@@ -192,7 +201,7 @@ def sign_in_attempt_record(
         user=user,
         succeeded=succeeded,
         step=step,
-        ip_address=meta.get("REMOTE_ADDR") or None,
+        ip_address=ip_address or meta.get("REMOTE_ADDR") or None,
         user_agent=(meta.get("HTTP_USER_AGENT") or "")[:300],
     )
 

@@ -155,7 +155,9 @@ def _queue_after_commit(delivery_ids: list[int]) -> None:
         for delivery_id in delivery_ids:
             delivery_send_task.delay(delivery_id)
 
-    transaction.on_commit(queue)
+    # robust: the change is committed; a broker outage must not turn it into an error
+    # page. What could not be queued is picked up by the sweep.
+    transaction.on_commit(queue, robust=True)
 
 
 def _due_ids(deliveries: Iterable[Delivery]) -> list[int]:
@@ -235,12 +237,23 @@ def notify_many(
         )
         notifications.append(notification)
         deliveries.extend(user_deliveries)
-    Notification.objects.bulk_create(notifications, batch_size=500)
+    # A concurrent fan-out of the same event (a double click, a repeated task) may
+    # insert some keys first: those are skipped, not an error.
+    Notification.objects.bulk_create(notifications, batch_size=500, ignore_conflicts=True)
+    mine = dict(
+        Notification.objects.filter(
+            key__in=[n.key for n in notifications], created_at=now
+        ).values_list("key", "pk")
+    )
+    deliveries = [d for d in deliveries if d.notification.key in mine]
     for delivery in deliveries:
-        delivery.notification_id = delivery.notification.pk  # set by bulk_create
-    Delivery.objects.bulk_create(deliveries, batch_size=1000)
-    _queue_after_commit(_due_ids(deliveries))
-    return len(notifications)
+        delivery.notification_id = mine[delivery.notification.key]
+    Delivery.objects.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
+    queued = Delivery.objects.filter(
+        key__in=[d.key for d in deliveries if d.queued_at is not None]
+    ).values_list("pk", flat=True)
+    _queue_after_commit(list(queued))
+    return len(mine)
 
 
 # --- Delivering ----------------------------------------------------------------------
@@ -265,7 +278,8 @@ def delivery_send(*, delivery_id: int) -> float | None:
     if not claimed:
         return None  # sent, being sent, cancelled, or not due yet
     delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
-    mine = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING)
+    # The outcome is written only over this run's own claim.
+    mine = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING, claimed_at=now)
     language = delivery.notification.recipient.language or settings.LANGUAGE_CODE
     try:
         with translation.override(language):
@@ -298,7 +312,12 @@ def deliveries_sweep(*, now: datetime | None = None) -> int:
     a delivery queued twice is still claimed, and sent, once."""
     now = now or timezone.now()
     stuck = now - settings.NUCLEO_DELIVERY_STUCK_AFTER
-    Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stuck).update(
+    lost = Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stuck)
+    # A message that kills its worker every time stops at the attempt limit.
+    lost.filter(attempts__gte=settings.NUCLEO_DELIVERY_MAX_ATTEMPTS).update(
+        status=Delivery.Status.FAILED, last_error="the worker never finished sending it"
+    )
+    lost.update(
         status=Delivery.Status.PENDING, last_error="the worker did not finish: sending again"
     )
     due = (
@@ -379,9 +398,15 @@ def preferences_save(
 
 
 def _reminder_notification_key(reminder: Reminder) -> str:
-    # The due time is part of the key: a reminder moved to a new time is a new message,
-    # while the same reminder processed twice stays one.
-    return f"reminder:{reminder.key}:{int(reminder.due_at.timestamp())}"
+    # A reminder moved (or cancelled and restored) is a new message; the same reminder
+    # processed twice stays one.
+    return f"reminder:{reminder.key}:v{reminder.version}"
+
+
+def _cancel_pending(notification_ids) -> None:
+    Delivery.objects.filter(
+        notification_id__in=notification_ids, status=Delivery.Status.PENDING
+    ).update(status=Delivery.Status.CANCELLED)
 
 
 @transaction.atomic
@@ -397,12 +422,18 @@ def reminder_schedule(
 ) -> Reminder:
     """Schedule (or move) the reminder ``key``. Calling it again with a new time moves
     it, even after it was sent: a session moved to next week is reminded again."""
-    get_kind(kind)
+    kind_def = get_kind(kind)
+    _render(kind_def, recipient, context or {})  # a context the message cannot use fails now
     reminder = Reminder.objects.select_for_update().filter(key=key).first()
     if reminder is None:
         reminder = Reminder(key=key)
     elif reminder.status == Reminder.Status.SENT and reminder.due_at == due_at:
         return reminder  # nothing changed: already reminded
+    else:
+        reminder.version += 1
+        if reminder.notification_id:
+            # The old message may still wait for quiet hours: it must not go out.
+            _cancel_pending([reminder.notification_id])
     reminder.recipient = recipient
     reminder.due_at = due_at
     reminder.kind = kind
@@ -421,16 +452,16 @@ def reminders_cancel(*, key_prefix: str) -> int:
     """Cancel every reminder whose key starts with ``key_prefix`` (a session cancelled
     cancels its 24 h and 2 h reminders for everyone), including messages already
     created but still waiting for someone's quiet hours to end."""
-    reminders = Reminder.objects.filter(key__startswith=key_prefix).exclude(
+    # Whole key segments only: "session:4" must not cancel session 42's reminders.
+    stem = key_prefix.rstrip(":")
+    reminders = Reminder.objects.filter(Q(key=stem) | Q(key__startswith=f"{stem}:")).exclude(
         status=Reminder.Status.CANCELLED
     )
     notification_ids = list(
         reminders.filter(notification__isnull=False).values_list("notification_id", flat=True)
     )
     cancelled = reminders.update(status=Reminder.Status.CANCELLED)
-    Delivery.objects.filter(
-        notification_id__in=notification_ids, status=Delivery.Status.PENDING
-    ).update(status=Delivery.Status.CANCELLED)
+    _cancel_pending(notification_ids)
     return cancelled
 
 
@@ -447,14 +478,23 @@ def reminders_send_due(*, now: datetime | None = None, batch: int = 500) -> int:
             .order_by("due_at")[:batch]
         )
         for reminder in due:
-            notification = notify(
-                recipient=reminder.recipient,
-                kind=reminder.kind,
-                key=_reminder_notification_key(reminder),
-                context=reminder.context,
-                url=reminder.url,
-                association=reminder.association,
-            )
+            try:
+                with transaction.atomic():
+                    notification = notify(
+                        recipient=reminder.recipient,
+                        kind=reminder.kind,
+                        key=_reminder_notification_key(reminder),
+                        context=reminder.context,
+                        url=reminder.url,
+                        association=reminder.association,
+                    )
+            except (ValueError, KeyError, TypeError):
+                # One broken reminder (a kind no longer registered, a context its text
+                # cannot use) must not hold back everyone else's: set it aside, loudly.
+                logger.exception("Reminder %s cannot be sent: cancelled", reminder.key)
+                reminder.status = Reminder.Status.CANCELLED
+                reminder.save(update_fields=["status"])
+                continue
             reminder.status = Reminder.Status.SENT
             reminder.notification = notification
             reminder.save(update_fields=["status", "notification"])

@@ -208,3 +208,40 @@ def test_invitation_list_query_count_is_constant(operator_client, django_assert_
     with django_assert_num_queries(6):
         response = operator_client.get(reverse("members:invitation-list"))
     assert response.status_code == 200
+
+
+def test_operators_do_not_see_the_links_of_staff_invitations(operator_client, coordinator_client):
+    association = operator_client.association
+    staff = InvitationFactory(association=association, role=Role.COORDINATOR)
+    member = InvitationFactory(association=association, role=Role.MEMBER)
+    body = operator_client.get(reverse("members:invitation-list")).content.decode()
+    assert staff.token not in body  # a link is a key to the role it grants
+    assert member.token in body
+    assert (
+        staff.token in coordinator_client.get(reverse("members:invitation-list")).content.decode()
+    )
+
+
+def test_a_staff_invitation_still_needs_the_address_confirmed(association):
+    invitation = InvitationFactory(association=association, role=Role.COORDINATOR)
+    client = Client()
+    client.get(reverse("members:invitation-accept", args=[invitation.token]))
+    _signup(client, invitation.email)
+    # Whoever opened the link must also read the invited mailbox before getting in.
+    assert client.get(reverse("home")).status_code == 302
+    assert len(mail.outbox) == 1
+    assert "confirm" in mail.outbox[0].body.lower() or "conferma" in mail.outbox[0].body.lower()
+
+
+def test_a_registry_entry_is_never_handed_to_a_second_account(association):
+    member = MemberFactory(association=association, first_name="Nadia")
+    first = InvitationFactory(association=association, member=member, email="nadia@example.org")
+    second = InvitationFactory(association=association, member=member, email="nadia2@example.org")
+    for invitation in (first, second):
+        client = Client()
+        client.get(reverse("members:invitation-accept", args=[invitation.token]))
+        _signup(client, invitation.email)
+    member.refresh_from_db()
+    assert member.user.email == "nadia@example.org"
+    other = Member.objects.get(user__email="nadia2@example.org")
+    assert other.pk != member.pk

@@ -423,11 +423,13 @@ def test_moving_a_reminder_sends_it_again_at_the_new_time(
     reminder = _schedule(person)
     with django_capture_on_commit_callbacks(execute=True):
         services.reminders_send_due()
-        # The session moved: the reminder is due again, a minute later than before.
-        _schedule(person, due_at=reminder.due_at + timedelta(minutes=1))
+    # The session moved: the reminder is due again, a minute later than before.
+    _schedule(person, due_at=reminder.due_at + timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
         services.reminders_send_due()
-        # Scheduling it again unchanged does not remind twice.
-        _schedule(person, due_at=reminder.due_at + timedelta(minutes=1))
+    # Scheduling it again unchanged does not remind twice.
+    _schedule(person, due_at=reminder.due_at + timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
         services.reminders_send_due()
     assert len(mail.outbox) == 2
     assert Notification.objects.count() == 2
@@ -484,3 +486,120 @@ def test_quiet_hours_equal_or_missing_mean_none():
     assert quiet_hours_end(now=now, start=time(22), end=time(7)) == datetime(
         2026, 11, 26, 7, 0, tzinfo=ROME
     )
+
+
+# --- Edge cases found in review ------------------------------------------------------
+
+
+def test_plain_text_messages_keep_apostrophes(person, django_capture_on_commit_callbacks):
+    settings_person = UserFactory(email="l@example.org", phone="+39 333 000 1111")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            recipient=settings_person,
+            kind="tests.urgent",
+            key="apostrophe:1",
+            context={"subject": "l'incontro & altro", "details": "Dov'è?"},
+        )
+    message = mail.outbox[0]
+    assert "l'incontro & altro" in message.subject
+    assert "Dov'è?" in message.body
+    assert "l'incontro & altro" in LocmemSMSBackend.outbox[0]["text"]
+
+
+def test_moving_a_sent_reminder_cancels_the_old_message_still_waiting(
+    person, django_capture_on_commit_callbacks
+):
+    _quiet_hours_around_now(person)
+    reminder = _schedule(person)
+    services.reminders_send_due()  # the e-mail waits for quiet hours
+    old_email = Delivery.objects.get(channel=Channel.EMAIL)
+    _schedule(person, due_at=reminder.due_at + timedelta(minutes=1))
+    old_email.refresh_from_db()
+    assert old_email.status == Delivery.Status.CANCELLED
+
+
+def test_a_cancelled_then_restored_reminder_is_sent(person, django_capture_on_commit_callbacks):
+    reminder = _schedule(person)
+    services.reminders_cancel(key_prefix="session:42")
+    _schedule(person, due_at=reminder.due_at)  # restored at the same time
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send_due() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_cancelling_a_prefix_matches_whole_key_segments(person):
+    _schedule(person, key="session:4:24h:user:1")
+    _schedule(person, key="session:42:24h:user:1")
+    assert services.reminders_cancel(key_prefix="session:4") == 1
+    assert Reminder.objects.get(key="session:42:24h:user:1").status == Reminder.Status.SCHEDULED
+
+
+def test_one_broken_reminder_does_not_hold_back_the_others(
+    person, django_capture_on_commit_callbacks
+):
+    _schedule(person, key="good:1")
+    broken = _schedule(person, key="broken:1")
+    Reminder.objects.filter(pk=broken.pk).update(context={"unexpected": "shape"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send_due() == 1
+    assert Reminder.objects.get(key="broken:1").status == Reminder.Status.CANCELLED
+    assert len(mail.outbox) == 1
+
+
+def test_a_reminder_whose_context_the_message_cannot_use_is_refused_at_once(person):
+    with pytest.raises(KeyError):
+        services.reminder_schedule(
+            key="bad:1", recipient=person, due_at=timezone.now(), kind="tests.ordinary",
+            context={"wrong": "keys"},
+        )  # fmt: skip
+
+
+def test_a_delivery_that_keeps_killing_its_worker_stops_at_the_attempt_limit(person, settings):
+    email = _deliveries(_notify(person))["email"]
+    long_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.filter(pk=email.pk).update(
+        status=Delivery.Status.SENDING,
+        attempts=settings.NUCLEO_DELIVERY_MAX_ATTEMPTS,
+        claimed_at=long_ago,
+        queued_at=long_ago,
+    )
+    assert services.deliveries_sweep() == 0
+    email.refresh_from_db()
+    assert email.status == Delivery.Status.FAILED
+
+
+def test_a_concurrent_fan_out_of_the_same_event_is_skipped_not_an_error(
+    db, django_capture_on_commit_callbacks
+):
+    people = UserFactory.create_batch(3)
+    # Another run got there first for one person, between our check and our insert.
+    services.notify(
+        recipient=people[0],
+        kind="tests.ordinary",
+        key=f"alert:9:user:{people[0].pk}",
+        context={"subject": "Allerta", "details": "Zona nord"},
+    )
+    from members.services import notifications as engine
+
+    real_filter = Notification.objects.filter
+
+    def no_existing_keys(*args, **kwargs):
+        if "key__in" in kwargs and not kwargs.get("created_at"):
+            return Notification.objects.none()
+        return real_filter(*args, **kwargs)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        original = engine.Notification.objects.filter
+        engine.Notification.objects.filter = no_existing_keys
+        try:
+            created = services.notify_many(
+                recipients=people,
+                kind="tests.ordinary",
+                key_prefix="alert:9",
+                context={"subject": "Allerta", "details": "Zona nord"},
+            )
+        finally:
+            engine.Notification.objects.filter = original
+    assert created == 2
+    assert Notification.objects.count() == 3
+    assert Delivery.objects.filter(channel=Channel.EMAIL).count() == 3
