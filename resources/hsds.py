@@ -189,7 +189,10 @@ def _by_id(rows):
     return sorted(rows, key=lambda row: str(row.id))
 
 
-def location_document(location: Location) -> dict:
+def location_document(location: Location, service_id: uuid.UUID | None = None) -> dict:
+    """A place with its own phones and hours; in the document of the service
+    ``service_id``, that service's phones there too. Never another service's phones:
+    that service may not be public."""
     document = {"id": str(location.id), "location_type": location.location_type}
     _put(document, "organization_id", location.organization_id and str(location.organization_id))
     _put(document, "name", location.name)
@@ -231,7 +234,11 @@ def location_document(location: Location) -> dict:
             }
         )
     document["accessibility"] = sorted(accessibility, key=lambda item: item["id"])
-    document["phones"] = [phone_document(p) for p in _by_id(location.phones.all())]
+    document["phones"] = [
+        phone_document(p)
+        for p in _by_id(location.phones.all())
+        if p.service_id is None or p.service_id == service_id
+    ]
     document["schedules"] = [
         schedule_document(s)
         for s in _by_id(location.schedules.all())
@@ -368,7 +375,7 @@ def _service_at_location_document(sal: ServiceAtLocation) -> dict:
     }
     _put(document, "description", sal.description)
     document["schedules"] = [schedule_document(s) for s in _by_id(sal.schedules.all())]
-    document["location"] = location_document(sal.location)
+    document["location"] = location_document(sal.location, sal.service_id)
     return document
 
 
@@ -541,9 +548,7 @@ class _Importer:
             organization = self.organization(document["organization"])
         else:
             org_id = _uuid(document.get("organization_id"), "organization_id")
-            organization = Organization.objects.filter(pk=org_id).first()
-            if organization is None:
-                raise DocumentError(f"organization {org_id} is neither here nor in the document")
+            organization = self._maintained(Organization, org_id)
         verified = _parsed(parse_date, document, "assured_date")
         fields = {
             "organization": organization,
@@ -687,28 +692,58 @@ class _Importer:
             keep.append(pk)
         service.required_documents.exclude(pk__in=keep).delete()
 
+    def _maintained(self, model, pk: uuid.UUID):
+        """The organization or place ``pk`` that a document names by id only: one the
+        importing association maintains, never another's."""
+        instance = model.objects.maintained_by(self.association).filter(pk=pk).first()
+        if instance is not None:
+            return instance
+        what = model._meta.model_name
+        if model.objects.filter(pk=pk).exists():
+            raise DocumentError(f"{what} {pk} belongs to another record")
+        raise DocumentError(f"{what} {pk} is neither here nor in the document")
+
+    def _is_ours(self, record) -> bool:
+        """Whether ``record`` (an organization, service, place or service at a place)
+        is maintained by the importing association."""
+        if isinstance(record, ServiceAtLocation):
+            record = record.service
+        return record.maintained_by_id == self.association.pk
+
     def _owned_elsewhere(self, model, pk: uuid.UUID, **owner) -> None:
-        """A phone or an opening time is one record of one parent: a document may not
-        move another's (it could be another association's)."""
+        """A phone or an opening time is one record of one parent: a document may only
+        change the one it already has. A row without this parent is taken only when
+        every parent it has is the importing association's (a place's phone moved to
+        the service); anything else could be another association's."""
         instance = model.objects.filter(pk=pk).first()
         if instance is None:
             return
+        parents = [
+            getattr(instance, name)
+            for name in ("organization", "service", "location", "service_at_location")
+            if getattr(instance, f"{name}_id", None) is not None
+        ]
+        ours = bool(parents) and all(self._is_ours(parent) for parent in parents)
         for name, value in owner.items():
             current = getattr(instance, f"{name}_id")
-            if current is not None and current != value.pk:
+            if current != value.pk and not (current is None and ours):
                 raise DocumentError(f"{model._meta.model_name} {pk} belongs to another record")
 
     def _other_links(self, document: dict, links: dict, owner: dict) -> dict:
         """The record's links beside its parent's (a service's phone may also name the
-        place it answers at), where that record is here."""
+        place it answers at), where that record is here. A link to another
+        association's record is refused: it would show there."""
         found = {}
         for name, model in links.items():
             if name in owner or not document.get(f"{name}_id"):
                 continue
             pk = _uuid(document[f"{name}_id"], f"{name}_id")
             instance = model.objects.filter(pk=pk).first()
-            if instance is not None:
-                found[name] = instance
+            if instance is None:
+                continue
+            if not self._is_ours(instance):
+                raise DocumentError(f"{name} {pk} belongs to another record")
+            found[name] = instance
         return found
 
     def _phones(self, documents: list[dict], current: QuerySet, **owner) -> None:
@@ -777,11 +812,7 @@ class _Importer:
                 location = self.location(location_doc)
             else:
                 location_pk = _uuid(document.get("location_id"), "location_id")
-                location = Location.objects.filter(pk=location_pk).first()
-                if location is None:
-                    raise DocumentError(
-                        f"location {location_pk} is neither here nor in the document"
-                    )
+                location = self._maintained(Location, location_pk)
             existing = ServiceAtLocation.objects.filter(pk=pk).first()
             if existing is not None and existing.service_id != service.pk:
                 raise DocumentError(f"service_at_location {pk} belongs to another service")
@@ -817,9 +848,12 @@ class _Importer:
         accessibility = document.get("accessibility") or []
         organization = None
         if document.get("organization_id"):
-            organization = Organization.objects.filter(
-                pk=_uuid(document["organization_id"], "organization_id")
+            organization_pk = _uuid(document["organization_id"], "organization_id")
+            organization = Organization.objects.maintained_by(self.association).filter(
+                pk=organization_pk
             ).first()
+            if organization is None and Organization.objects.filter(pk=organization_pk).exists():
+                raise DocumentError(f"organization {organization_pk} belongs to another record")
         fields = {
             "organization": organization,
             "location_type": document["location_type"],

@@ -195,6 +195,10 @@ def _read_tables(archive: zipfile.ZipFile) -> dict[str, list[dict]]:
     base = posixpath.dirname(descriptor) if descriptor else ""
     paths = {table: _resources()[table]["path"] for table in TABLES}
     if descriptor:
+        if archive.getinfo(descriptor).file_size > MAX_FILE_BYTES:
+            raise ValueError(
+                f"datapackage.json is larger than {MAX_FILE_BYTES // 2**20} MB unpacked"
+            )
         try:
             declared = json.loads(archive.read(descriptor).decode("utf-8-sig"))
             for resource in declared.get("resources", []):
@@ -307,13 +311,18 @@ def _documents(tables: dict[str, list[dict]]) -> list[dict]:
     attributes = grouped("attribute", "link_id")
     sals = grouped("service_at_location", "service_id")
 
-    def location_document(location_id: str, where: str) -> dict:
+    def location_document(location_id: str, service_id: str, where: str) -> dict:
         if location_id not in locations:
             raise ValueError(f"{where}: location_id {location_id} is not in the locations")
         document = dict(locations[location_id])
         document["addresses"] = addresses.get(location_id, [])
         document["accessibility"] = accessibility.get(location_id, [])
-        document["phones"] = phones_of_location.get(location_id, [])
+        # As hsds.location_document: the place's phones and this service's, no other's.
+        document["phones"] = [
+            phone
+            for phone in phones_of_location.get(location_id, [])
+            if phone.get("service_id", service_id) == service_id
+        ]
         document["schedules"] = schedules_of_location.get(location_id, [])
         if not document["addresses"]:
             del document["addresses"]
@@ -344,7 +353,7 @@ def _documents(tables: dict[str, list[dict]]) -> list[dict]:
             {
                 **sal,
                 "schedules": schedules_of_sal.get(sal["id"], []),
-                "location": location_document(sal["location_id"], where),
+                "location": location_document(sal["location_id"], service_id, where),
             }
             for sal in sals.get(service_id, [])
         ]

@@ -707,19 +707,30 @@ def import_rows(
     *,
     association,
     user=None,
+    mapping: dict[str, str] | None = None,
     batch_size: int | None = None,
     on_batch: Callable[[int, ImportCounts], None] | None = None,
 ) -> ImportCounts:
     """Create or update one service (with its organization, place, phone and hours)
     per row, ``batch_size`` rows per transaction. ``on_batch(done, counts)`` is called
-    after each committed batch, for progress."""
+    after each committed batch, for progress.
+
+    ``mapping`` is the job's (our field → the file's column; None: every field). An
+    existing service gets only the fields the file has a column for: a file without,
+    say, the descriptions leaves them as they are instead of emptying them. Defaults
+    (not public, the association as organization) are for new services only."""
     batch_size = batch_size or BATCH_SIZE
+    mapped = (
+        {f.key for f in FIELDS}
+        if mapping is None
+        else {key for key, column in mapping.items() if column}
+    )
     counts = ImportCounts()
     organizations: dict[str, Any] = {}
     for start in range(0, len(rows), batch_size):
         batch = rows[start : start + batch_size]
         with transaction.atomic():
-            _import_batch(batch, association, user, organizations, counts)
+            _import_batch(batch, association, user, organizations, counts, mapped)
         if on_batch is not None:
             on_batch(start + len(batch), counts)
     return counts
@@ -759,10 +770,31 @@ def _assign(instance, values: dict) -> bool:
     return changed
 
 
-def _import_batch(batch: list[CleanRow], association, user, organizations, counts) -> None:
+# Our fields of a service, by the spreadsheet field they come from.
+SERVICE_COLUMNS = {
+    "name": "name",
+    "description": "description",
+    "email": "email",
+    "url": "website",
+    "is_free": "is_free",
+    "is_public": "is_public",
+}
+LOCATION_COLUMNS = {
+    "address_1": "address",
+    "city": "city",
+    "postal_code": "postal_code",
+    "latitude": "latitude",
+    "longitude": "longitude",
+}
+
+
+def _import_batch(
+    batch: list[CleanRow], association, user, organizations, counts, mapped: set[str]
+) -> None:
     """One batch in a constant number of queries (plus one per new organization and per
     service whose hours changed): rows are compared with what is stored and only what
-    differs is written, in bulk, with its history."""
+    differs is written, in bulk, with its history. ``mapped``: the fields the file has
+    (see ``import_rows``)."""
     from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
     from .models import Location, Phone, Schedule, Service, ServiceAtLocation
@@ -780,7 +812,6 @@ def _import_batch(batch: list[CleanRow], association, user, organizations, count
     new_schedules, replaced_schedules = [], []
     m2m_rewrites: list[tuple[Service, list[str], list[str]]] = []
     for row in batch:
-        organization = _organization_for(row.organization, association, organizations)
         service = existing.get(row.source_ref)
         created = service is None
         if created:
@@ -788,18 +819,15 @@ def _import_batch(batch: list[CleanRow], association, user, organizations, count
             counts.created += 1
         else:
             counts.updated += 1
-        changed = _assign(
-            service,
-            {
-                "organization_id": organization.pk,
-                "name": row.name,
-                "description": row.description,
-                "email": row.email,
-                "url": row.website,
-                "is_free": row.is_free,
-                "is_public": row.is_public,
-            },
-        )
+        values = {
+            name: getattr(row, key)
+            for name, key in SERVICE_COLUMNS.items()
+            if created or key in mapped
+        }
+        if created or "organization" in mapped:
+            organization = _organization_for(row.organization, association, organizations)
+            values["organization_id"] = organization.pk
+        changed = _assign(service, values)
         if created or changed:
             service.updated_at = now
             service.full_clean(
@@ -809,33 +837,43 @@ def _import_batch(batch: list[CleanRow], association, user, organizations, count
 
         current_categories = [] if created else [str(t.pk) for t in service.categories.all()]
         current_languages = [] if created else [lang.pk for lang in service.languages.all()]
-        if set(current_categories) != set(row.categories) or set(current_languages) != set(
-            row.languages
+        categories = row.categories if created or "categories" in mapped else current_categories
+        languages = row.languages if created or "languages" in mapped else current_languages
+        if set(current_categories) != set(categories) or set(current_languages) != set(
+            languages
         ):
-            m2m_rewrites.append((service, row.categories, row.languages))
+            m2m_rewrites.append((service, categories, languages))
             if not created and not changed:
                 changed_services.append(service)  # its history records the new values
 
         if row.has_place:
             location = None if created else next(iter(service.locations.all()), None)
-            values = {
-                "organization_id": organization.pk,
-                "address_1": row.address,
-                "city": row.city,
-                "postal_code": row.postal_code,
-                "latitude": row.latitude,
-                "longitude": row.longitude,
-            }
             if location is None:
-                location = Location(maintained_by=association, **values)
+                location = Location(
+                    maintained_by=association,
+                    organization_id=service.organization_id,
+                    **{name: getattr(row, key) for name, key in LOCATION_COLUMNS.items()},
+                )
                 new_locations.append(location)
                 new_links.append(ServiceAtLocation(service=service, location=location))
-            elif _assign(location, values):
-                location.updated_at = now
-                changed_locations.append(location)
-            location.full_clean(
-                exclude=NOT_VALIDATED, validate_unique=False, validate_constraints=False
-            )
+            elif location.maintained_by_id != association.pk:
+                # A place another association keeps: theirs to change, not this file's.
+                location = None
+            else:
+                values = {
+                    name: getattr(row, key)
+                    for name, key in LOCATION_COLUMNS.items()
+                    if key in mapped
+                }
+                if "organization" in mapped:
+                    values["organization_id"] = service.organization_id
+                if _assign(location, values):
+                    location.updated_at = now
+                    changed_locations.append(location)
+            if location is not None:
+                location.full_clean(
+                    exclude=NOT_VALIDATED, validate_unique=False, validate_constraints=False
+                )
 
         if row.phone:
             phone = None if created else next(iter(service.phones.all()), None)

@@ -158,8 +158,9 @@ def _progress(job: ImportJob, **values) -> None:
 def _finish(job: ImportJob, status: str, **values) -> None:
     values.setdefault("errors", job.errors)
     ImportJob.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **values)
-    if status == ImportJob.Status.DONE and job.file:
-        # The uploaded file may hold people's data: once imported, it is not kept.
+    if job.file:
+        # The uploaded file may hold people's data: once imported (or failed), it is
+        # not kept.
         job.file.delete(save=False)
         ImportJob.objects.filter(pk=job.pk).update(file="")
 
@@ -185,7 +186,11 @@ def _run_spreadsheet(job: ImportJob) -> None:
         )
 
     counts = imports.import_rows(
-        valid, association=job.association, user=job.created_by, on_batch=on_batch
+        valid,
+        association=job.association,
+        user=job.created_by,
+        mapping=job.mapping,
+        on_batch=on_batch,
     )
     _finish(
         job,

@@ -155,14 +155,15 @@ def resource_update(
     by: User,
     organization_data: dict | None,
     service_data: dict,
-    location_data: dict,
+    location_data: dict | None,
     phones: list[dict],
     weekly_hours: list[dict],
     exceptions: list[dict],
     mark_verified: bool = False,
 ) -> Service:
-    """Change a service with its organization (``organization_data`` None: left as it
-    is), its place, phones and opening hours; only what changed is saved."""
+    """Change a service with its organization and its place (``organization_data`` or
+    ``location_data`` None: left as it is), phones and opening hours; only what changed
+    is saved."""
     if not by.has_perm("resources.change_service", service):
         raise PermissionDenied
     # Compared with the stored rows, locked: the caller's copies may hold form values.
@@ -176,16 +177,19 @@ def resource_update(
     _save_changes(service, _assign(service, scalars))
     _set_m2m(service, m2m)
     location = service_location(service)
-    if location is None:
-        location = _create(
-            Location,
-            organization=organization,
-            maintained_by=service.maintained_by,
-            **location_data,
-        )
-        _create(ServiceAtLocation, service=service, location=location)
-    elif by.has_perm("resources.change_location", location):
-        _save_changes(location, _assign(location, location_data))
+    if location_data is not None:
+        if location is None:
+            location = _create(
+                Location,
+                organization=organization,
+                maintained_by=service.maintained_by,
+                **location_data,
+            )
+            _create(ServiceAtLocation, service=service, location=location)
+        elif by.has_perm("resources.change_location", location):
+            _save_changes(location, _assign(location, location_data))
+        else:
+            raise PermissionDenied
     _sync_all_rows(service=service, phones=phones, weekly_hours=weekly_hours, exceptions=exceptions)
     if mark_verified:
         _stamp_verified(service=service, by=by, now=timezone.now())

@@ -75,7 +75,10 @@ def _first_location(service: Service) -> Location | None:
     return service.locations.order_by("created_at").first()
 
 
-def _apply_correction(service: Service, proposed: dict) -> None:
+def _apply_correction(service: Service, proposed: dict, *, by: User) -> list[str]:
+    """Apply a correction's proposed values; what could not be applied, said for the
+    review note (a place another association keeps is theirs to change)."""
+    not_applied = []
     changed = []
     for name in SERVICE_FIELDS:
         if name in proposed and getattr(service, name) != proposed[name]:
@@ -111,11 +114,20 @@ def _apply_correction(service: Service, proposed: dict) -> None:
             location.full_clean()
             location.save()
             ServiceAtLocation.objects.create(service=service, location=location)
+        elif not by.has_perm("resources.change_location", location):
+            not_applied.append(
+                _(
+                    "The address was not changed: the place is maintained by "
+                    "%(association)s, ask them to correct it."
+                )
+                % {"association": location.maintained_by.name}
+            )
         else:
             for field, value in place.items():
                 setattr(location, field, value)
             location.full_clean()
             location.save(update_fields=[*place, "updated_at"])
+    return not_applied
 
 
 def _create_from_suggestion(suggestion: Suggestion) -> Service:
@@ -218,7 +230,8 @@ def suggestion_accept(*, suggestion: Suggestion, by: User, note: str = "") -> Se
         service = suggestion.service
         if not by.has_perm("resources.change_service", service):
             raise PermissionDenied
-        _apply_correction(service, suggestion.payload.get("proposed", {}))
+        not_applied = _apply_correction(service, suggestion.payload.get("proposed", {}), by=by)
+        note = "\n".join(part for part in (note, *not_applied) if part)
     else:
         service = _create_from_suggestion(suggestion)
         suggestion.service = service

@@ -133,9 +133,15 @@ def service_edit_view(request, pk):
     can_change_organization = request.user.has_perm(
         "resources.change_organization", service.organization
     )
+    # A place another association keeps is theirs to change: shown, not edited here.
+    can_change_location = location._state.adding or request.user.has_perm(
+        "resources.change_location", location
+    )
     forms = _forms(request, service=service, location=location, creating=False)
     if not can_change_organization:
         del forms["organization_form"]
+    if not can_change_location:
+        del forms["location_form"]
     if request.method == "POST" and _all_valid(forms):
         services.resource_update(
             service=service,
@@ -144,7 +150,9 @@ def service_edit_view(request, pk):
                 _organization_data(forms["organization_form"]) if can_change_organization else None
             ),
             service_data=forms["service_form"].cleaned_data,
-            location_data=forms["location_form"].cleaned_data,
+            location_data=(
+                forms["location_form"].cleaned_data if can_change_location else None
+            ),
             mark_verified=forms["verified_form"].cleaned_data["mark_verified"],
             **_rows(forms),
         )
@@ -156,7 +164,13 @@ def service_edit_view(request, pk):
     return render(
         request,
         "resources/manage_form.html",
-        {**forms, "creating": False, "service": service, "history": history},
+        {
+            **forms,
+            "creating": False,
+            "service": service,
+            "location": location,
+            "history": history,
+        },
     )
 
 

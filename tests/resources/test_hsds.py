@@ -488,3 +488,166 @@ def test_demo_data_exports_valid_documents_and_survives_a_round_trip(db):
     result = hsds.import_documents(documents, association=association)
     assert (result.created, result.errors) == (len(documents), [])
     assert hsds.export_services(Service.objects.all()) == documents
+
+
+# --- Records of another association --------------------------------------------------
+
+
+@pytest.fixture
+def b_place(other_association):
+    """Another association's service at its place, with a phone and hours of the place."""
+    service = service_with_location(organization__maintained_by=other_association)
+    location = service.locations.get()
+    phone = PhoneFactory(service=None, location=location, number="+39 0823 999999")
+    schedule = ScheduleFactory(service=None, location=location, byday="SU")
+    return service, location, phone, schedule
+
+
+def _own_document(association) -> dict:
+    service = service_with_location(organization__maintained_by=association)
+    return hsds.export_services(Service.objects.filter(pk=service.pk))[0]
+
+
+def _b_snapshot(service, location) -> tuple:
+    return (
+        hsds.export_services(Service.objects.filter(pk=service.pk)),
+        sorted(Phone.objects.filter(location=location).values_list("pk", "number", "service_id")),
+        sorted(Schedule.objects.filter(location=location).values_list("pk", "byday", "service_id")),
+    )
+
+
+def test_import_may_not_take_over_another_associations_phone(association, b_place):
+    b_service, b_location, b_phone, _schedule = b_place
+    public = hsds.export_services(Service.objects.filter(pk=b_service.pk))[0]
+    taken = next(
+        p for p in public["service_at_locations"][0]["location"]["phones"] if "service_id" not in p
+    )
+    document = _own_document(association)
+    document["phones"].append({**taken, "number": "+39 333 0000000"})
+    before = _b_snapshot(b_service, b_location)
+
+    result = hsds.import_documents([document], association=association)
+
+    assert (result.created, result.updated) == (0, 0)
+    assert result.errors == [
+        f"service 1 ({document['name']}): phone {b_phone.pk} belongs to another record"
+    ]
+    assert _b_snapshot(b_service, b_location) == before
+
+
+def test_import_may_not_take_over_another_associations_hours(association, b_place):
+    b_service, b_location, _phone, b_schedule = b_place
+    document = _own_document(association)
+    document["schedules"].append({"id": str(b_schedule.pk), "freq": "WEEKLY", "byday": "MO"})
+    before = _b_snapshot(b_service, b_location)
+
+    result = hsds.import_documents([document], association=association)
+
+    assert result.updated == 0
+    assert "belongs to another record" in result.errors[0]
+    assert _b_snapshot(b_service, b_location) == before
+
+
+def test_import_may_not_link_to_another_associations_place(association, b_place):
+    b_service, b_location, _phone, _schedule = b_place
+    document = _own_document(association)
+    document["phones"][0]["location_id"] = str(b_location.pk)
+    before = _b_snapshot(b_service, b_location)
+
+    result = hsds.import_documents([document], association=association)
+
+    assert result.updated == 0
+    assert f"location {b_location.pk} belongs to another record" in result.errors[0]
+    assert _b_snapshot(b_service, b_location) == before
+
+
+def test_import_may_not_name_another_associations_organization_or_place(association, b_place):
+    b_service, b_location, _phone, _schedule = b_place
+    by_organization = _own_document(association)
+    del by_organization["organization"]
+    by_organization["organization_id"] = str(b_service.organization_id)
+    by_place = _own_document(association)
+    del by_place["service_at_locations"][0]["location"]
+    by_place["service_at_locations"][0]["location_id"] = str(b_location.pk)
+
+    result = hsds.import_documents([by_organization, by_place], association=association)
+
+    assert result.updated == 0
+    assert f"organization {b_service.organization_id} belongs to another record" in result.errors[0]
+    assert f"location {b_location.pk} belongs to another record" in result.errors[1]
+    assert not Service.objects.filter(organization=b_service.organization).exclude(
+        pk=b_service.pk
+    ).exists()
+    assert list(b_location.services.all()) == [b_service]
+
+
+def test_a_place_document_may_not_name_another_associations_organization(association, b_place):
+    b_service, _location, _phone, _schedule = b_place
+    document = _own_document(association)
+    document["service_at_locations"][0]["location"]["organization_id"] = str(
+        b_service.organization_id
+    )
+
+    result = hsds.import_documents([document], association=association)
+
+    assert f"organization {b_service.organization_id} belongs to another record" in (
+        result.errors[0]
+    )
+    assert not b_service.organization.locations.exclude(services=b_service).exists()
+
+
+def test_a_place_phone_of_the_association_may_move_to_its_service(association):
+    service = service_with_location(organization__maintained_by=association)
+    phone = PhoneFactory(service=None, location=service.locations.get())
+    document = hsds.export_services(Service.objects.filter(pk=service.pk))[0]
+    document["phones"].append(hsds.phone_document(phone))
+
+    result = hsds.import_documents([document], association=association)
+
+    assert result.errors == []
+    phone.refresh_from_db()
+    assert phone.service_id == service.pk
+
+
+def test_a_place_document_lists_only_its_own_and_the_places_phones(db):
+    shown = service_with_location()
+    location = shown.locations.get()
+    hidden = ServiceFactory(organization=shown.organization, is_public=False)
+    ServiceAtLocationFactory(service=hidden, location=location)
+    hidden_phone = PhoneFactory(service=hidden, location=location)
+    place_phone = PhoneFactory(service=None, location=location)
+    own_phone = PhoneFactory(service=shown, location=location)
+
+    document = hsds.export_services(Service.objects.filter(pk=shown.pk))[0]
+
+    phones = {p["id"] for p in document["service_at_locations"][0]["location"]["phones"]}
+    assert phones == {str(place_phone.pk), str(own_phone.pk)}
+    assert str(hidden_phone.pk) not in json.dumps(document)
+
+
+def test_a_package_lists_at_a_place_only_each_services_own_phones(db):
+    first = service_with_location()
+    location = first.locations.get()
+    second = ServiceFactory(organization=first.organization)
+    ServiceAtLocationFactory(service=second, location=location)
+    PhoneFactory(service=first, location=location)
+    PhoneFactory(service=second, location=location)
+    PhoneFactory(service=None, location=location)
+    documents = hsds.export_services(Service.objects.all())
+
+    package = hsds_tabular.export_package(Service.objects.all())
+
+    assert hsds_tabular.read_package(io.BytesIO(package)) == documents
+
+
+def test_an_oversized_datapackage_descriptor_is_refused(services, monkeypatch):
+    files = _package_files()
+    monkeypatch.setattr(hsds_tabular, "MAX_FILE_BYTES", len(files["datapackage.json"]) - 1)
+    monkeypatch.setattr(
+        zipfile.ZipFile,
+        "read",
+        lambda *args, **kwargs: pytest.fail("an oversized file was unpacked"),
+    )
+
+    with pytest.raises(ValueError, match="datapackage.json is larger than"):
+        hsds_tabular.read_package(_package(files))

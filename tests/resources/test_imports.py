@@ -805,3 +805,78 @@ def test_import_list_query_count_is_constant(operator_client, django_assert_num_
     # page of jobs with who created them
     with django_assert_num_queries(6):
         operator_client.get(reverse("resources:import-list"))
+
+
+@pytest.mark.django_db
+def test_a_failed_import_does_not_keep_the_file(operator_client, django_capture_on_commit_callbacks):
+    _upload(operator_client, _csv([_row(1), _row(2)]))
+    job = ImportJob.objects.get()
+    _map_with_guesses(operator_client, job)
+    job.refresh_from_db()
+    with job.file.open("wb") as file:
+        file.write(_csv([_row(1), _row(2, Latitudine="nord")]))
+    stored = job.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_start(job=job, only_valid_rows=False)
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert not job.file  # the uploaded file, with people's data, is not kept
+    assert not job.file.storage.exists(stored)
+
+
+@pytest.mark.django_db
+def test_re_importing_fewer_columns_leaves_the_others_as_they_are(operator_client, run):
+    _import_file(run, operator_client, _csv([_row(n, Pubblico="sì") for n in range(3)]))
+    service = Service.objects.get(source_ref="ref:R00001")
+    before = {
+        "fields": Service.objects.filter(pk=service.pk).values(
+            "description", "email", "url", "is_free", "is_public", "organization_id"
+        )[0],
+        "categories": sorted(service.categories.values_list("code", flat=True)),
+        "languages": sorted(service.languages.values_list("code", flat=True)),
+        "postal_code": service.locations.get().postal_code,
+    }
+    headers = ["ID", "Nome del servizio", "Indirizzo", "Città"]
+    rows = [
+        {"ID": f"R{n:05d}", "Nome del servizio": f"Sportello {n}", "Indirizzo": f"Via Po {n}",
+         "Città": "Aversa"}
+        for n in range(3)
+    ]  # fmt: skip
+    organizations = Organization.objects.count()
+
+    job = _import_file(run, operator_client, _csv(rows, headers=headers))
+
+    assert (job.status, job.created_rows, job.updated_rows) == (ImportJob.Status.DONE, 0, 3)
+    service.refresh_from_db()
+    assert {
+        "fields": Service.objects.filter(pk=service.pk).values(
+            "description", "email", "url", "is_free", "is_public", "organization_id"
+        )[0],
+        "categories": sorted(service.categories.values_list("code", flat=True)),
+        "languages": sorted(service.languages.values_list("code", flat=True)),
+        "postal_code": service.locations.get().postal_code,
+    } == before
+    assert before["fields"]["is_public"] is True
+    place = service.locations.get()
+    assert (place.address_1, place.city) == ("Via Po 1", "Aversa")
+    assert Organization.objects.count() == organizations
+
+
+@pytest.mark.django_db
+def test_an_import_leaves_a_place_of_another_association_alone(
+    operator_client, other_association, run
+):
+    _import_file(run, operator_client, _csv([_row(1)]))
+    service = Service.objects.get()
+    theirs = Location.objects.create(
+        maintained_by=other_association, address_1="Via Loro 1", city="Capua"
+    )
+    service.locations.set([theirs])
+
+    job = _import_file(run, operator_client, _csv([_row(1, Indirizzo="Via Nostra 2")]))
+
+    assert job.status == ImportJob.Status.DONE
+    theirs.refresh_from_db()
+    assert (theirs.address_1, theirs.city) == ("Via Loro 1", "Capua")
+    assert list(service.locations.all()) == [theirs]

@@ -332,3 +332,66 @@ def test_saving_with_the_check_ticked_also_verifies(coordinator_client, service)
 def test_verify_needs_post(operator_client, service):
     response = operator_client.get(reverse("resources:service-verify", args=[service.pk]))
     assert response.status_code == 405
+
+
+# --- A place another association keeps -----------------------------------------------
+
+
+@pytest.fixture
+def shared_place(service, other_association):
+    """``service``'s place, handed over to another association to maintain."""
+    location = service.locations.get()
+    location.maintained_by = other_association
+    location.save(update_fields=["maintained_by"])
+    return location
+
+
+def test_the_editor_shows_a_place_of_another_association_without_its_form(
+    operator_client, service, shared_place
+):
+    url = reverse("resources:service-edit", args=[service.pk])
+    response = operator_client.get(url)
+    assert response.status_code == 200
+    assert "location_form" not in response.context
+    assert "location-city" not in response.content.decode()
+    assert shared_place.maintained_by.name in response.content.decode()
+
+    data = edit_data(service, **{"service-name": "Sportello nuovo", "location-city": "Aversa"})
+    response = operator_client.post(url, data)
+    assert response.status_code == 302
+    service.refresh_from_db()
+    shared_place.refresh_from_db()
+    assert service.name == "Sportello nuovo"
+    assert shared_place.city == "Caserta"
+
+
+def test_a_place_of_another_association_is_not_validated_with_the_edit(
+    operator_client, service, shared_place
+):
+    data = edit_data(service, **{"service-name": "Sportello nuovo", "location-latitude": "north"})
+    response = operator_client.post(reverse("resources:service-edit", args=[service.pk]), data)
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.name == "Sportello nuovo"
+
+
+def test_the_service_refuses_to_change_a_place_of_another_association(
+    operator_client, service, shared_place
+):
+    from django.core.exceptions import PermissionDenied
+
+    from resources.services.manage import resource_update
+
+    with pytest.raises(PermissionDenied):
+        resource_update(
+            service=service,
+            by=operator_client.user,
+            organization_data=None,
+            service_data={},
+            location_data={"city": "Aversa"},
+            phones=[],
+            weekly_hours=[],
+            exceptions=[],
+        )
+    shared_place.refresh_from_db()
+    assert shared_place.city == "Caserta"

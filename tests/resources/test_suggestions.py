@@ -248,3 +248,29 @@ def test_review_queue_query_count_is_constant(
     with django_assert_num_queries(6):
         response = operator_client.get(reverse("resources:suggestion-list"))
     assert response.status_code == 200
+
+
+def test_accepting_a_correction_leaves_a_place_of_another_association_alone(
+    member_client, operator_client, service, other_association
+):
+    location = service.locations.get()
+    location.maintained_by = other_association
+    location.save(update_fields=["maintained_by"])
+    url = reverse("resources:suggestion-create") + f"?service={service.pk}"
+    member_client.post(url, correction_for(service, name="Sportello nuovo", city="Aversa"))
+    suggestion = Suggestion.objects.get()
+
+    response = operator_client.post(
+        reverse("resources:suggestion-review", args=[suggestion.pk]),
+        {"decision": "accept", "note": "Grazie!"},
+    )
+
+    assert response.status_code == 302
+    service.refresh_from_db()
+    location.refresh_from_db()
+    assert service.name == "Sportello nuovo"
+    assert location.city == "Caserta"
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.ACCEPTED
+    assert suggestion.review_note.startswith("Grazie!\n")
+    assert other_association.name in suggestion.review_note
