@@ -299,13 +299,19 @@ class ExceptionHoursForm(forms.ModelForm):
 
 
 PhoneFormSet = forms.inlineformset_factory(
-    Service, Phone, form=PhoneForm, extra=1, can_delete=True, max_num=10
+    Service, Phone, form=PhoneForm, extra=1, can_delete=True, max_num=10, validate_max=True
 )
 WeeklyHoursFormSet = forms.inlineformset_factory(
-    Service, Schedule, form=WeeklyHoursForm, extra=2, can_delete=True, max_num=14
+    Service, Schedule, form=WeeklyHoursForm, extra=2, can_delete=True, max_num=14, validate_max=True
 )
 ExceptionHoursFormSet = forms.inlineformset_factory(
-    Service, Schedule, form=ExceptionHoursForm, extra=1, can_delete=True, max_num=30
+    Service,
+    Schedule,
+    form=ExceptionHoursForm,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )
 
 
@@ -424,7 +430,8 @@ class CorrectionSuggestionForm(forms.Form):
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     city = forms.CharField(label=_("Municipality"), max_length=120, required=False)
-    url = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    # As long as Service.url may be: a longer one could not be applied.
+    url = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
     email = forms.EmailField(label=_("Email"), required=False)
     message = forms.CharField(
         label=_("What is wrong, or what changed (e.g. new opening hours)"),

@@ -849,9 +849,11 @@ class _Importer:
         organization = None
         if document.get("organization_id"):
             organization_pk = _uuid(document["organization_id"], "organization_id")
-            organization = Organization.objects.maintained_by(self.association).filter(
-                pk=organization_pk
-            ).first()
+            organization = (
+                Organization.objects.maintained_by(self.association)
+                .filter(pk=organization_pk)
+                .first()
+            )
             if organization is None and Organization.objects.filter(pk=organization_pk).exists():
                 raise DocumentError(f"organization {organization_pk} belongs to another record")
         fields = {

@@ -839,9 +839,7 @@ def _import_batch(
         current_languages = [] if created else [lang.pk for lang in service.languages.all()]
         categories = row.categories if created or "categories" in mapped else current_categories
         languages = row.languages if created or "languages" in mapped else current_languages
-        if set(current_categories) != set(categories) or set(current_languages) != set(
-            languages
-        ):
+        if set(current_categories) != set(categories) or set(current_languages) != set(languages):
             m2m_rewrites.append((service, categories, languages))
             if not created and not changed:
                 changed_services.append(service)  # its history records the new values

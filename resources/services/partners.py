@@ -5,19 +5,34 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Association, User
 
 from ..models import Organization, Partnership, TaxonomyTerm
 
+ALREADY_A_PARTNER = _("This organization is already a partner.")
+
 
 def _save(partnership: Partnership, *, by: User, categories: Iterable[TaxonomyTerm]) -> None:
+    """Raises ValidationError on ``organization`` when the association already has this
+    partner: a form checked it, but a second submit may have saved it since."""
     if not by.has_perm("resources.change_partnership", partnership):
         raise PermissionDenied
+    taken = Partnership.objects.filter(
+        association_id=partnership.association_id, organization_id=partnership.organization_id
+    ).exclude(pk=partnership.pk)
+    if taken.exists():
+        raise ValidationError({"organization": ALREADY_A_PARTNER})
     partnership.full_clean()
-    partnership.save()
+    try:
+        with transaction.atomic():
+            partnership.save()
+    except IntegrityError:
+        # Saved by another request between the check above and this insert.
+        raise ValidationError({"organization": ALREADY_A_PARTNER}) from None
     partnership.categories.set(categories)
 
 

@@ -150,9 +150,7 @@ def service_edit_view(request, pk):
                 _organization_data(forms["organization_form"]) if can_change_organization else None
             ),
             service_data=forms["service_form"].cleaned_data,
-            location_data=(
-                forms["location_form"].cleaned_data if can_change_location else None
-            ),
+            location_data=(forms["location_form"].cleaned_data if can_change_location else None),
             mark_verified=forms["verified_form"].cleaned_data["mark_verified"],
             **_rows(forms),
         )

@@ -1,7 +1,7 @@
 """Resource map pages: partners (the organizations an association works with)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -46,11 +46,15 @@ def partner_create_view(request):
         request.POST if request.method == "POST" else None, association=request.association
     )
     if request.method == "POST" and form.is_valid():
-        services.partnership_create(
-            association=request.association, by=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("Partner added."))
-        return redirect("resources:partner-list")
+        try:
+            services.partnership_create(
+                association=request.association, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:  # a second submit saved it first
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Partner added."))
+            return redirect("resources:partner-list")
     return render(request, "resources/partner_form.html", {"form": form, "creating": True})
 
 
@@ -68,9 +72,15 @@ def partner_edit_view(request, pk: int):
         association=request.association,
     )
     if request.method == "POST" and form.is_valid():
-        services.partnership_update(partnership=partnership, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Partner saved."))
-        return redirect("resources:partner-list")
+        try:
+            services.partnership_update(
+                partnership=partnership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:  # another request made it a partner first
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Partner saved."))
+            return redirect("resources:partner-list")
     return render(
         request,
         "resources/partner_form.html",

@@ -575,9 +575,11 @@ def test_import_may_not_name_another_associations_organization_or_place(associat
     assert result.updated == 0
     assert f"organization {b_service.organization_id} belongs to another record" in result.errors[0]
     assert f"location {b_location.pk} belongs to another record" in result.errors[1]
-    assert not Service.objects.filter(organization=b_service.organization).exclude(
-        pk=b_service.pk
-    ).exists()
+    assert (
+        not Service.objects.filter(organization=b_service.organization)
+        .exclude(pk=b_service.pk)
+        .exists()
+    )
     assert list(b_location.services.all()) == [b_service]
 
 
@@ -590,8 +592,8 @@ def test_a_place_document_may_not_name_another_associations_organization(associa
 
     result = hsds.import_documents([document], association=association)
 
-    assert f"organization {b_service.organization_id} belongs to another record" in (
-        result.errors[0]
+    assert (
+        f"organization {b_service.organization_id} belongs to another record" in (result.errors[0])
     )
     assert not b_service.organization.locations.exclude(services=b_service).exists()
 
@@ -649,5 +651,5 @@ def test_an_oversized_datapackage_descriptor_is_refused(services, monkeypatch):
         lambda *args, **kwargs: pytest.fail("an oversized file was unpacked"),
     )
 
-    with pytest.raises(ValueError, match="datapackage.json is larger than"):
+    with pytest.raises(ValueError, match=r"datapackage\.json is larger than"):
         hsds_tabular.read_package(_package(files))

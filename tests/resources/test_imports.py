@@ -808,7 +808,9 @@ def test_import_list_query_count_is_constant(operator_client, django_assert_num_
 
 
 @pytest.mark.django_db
-def test_a_failed_import_does_not_keep_the_file(operator_client, django_capture_on_commit_callbacks):
+def test_a_failed_import_does_not_keep_the_file(
+    operator_client, django_capture_on_commit_callbacks
+):
     _upload(operator_client, _csv([_row(1), _row(2)]))
     job = ImportJob.objects.get()
     _map_with_guesses(operator_client, job)

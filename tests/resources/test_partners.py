@@ -4,10 +4,13 @@ and referral pickers list the partners whose agreement is in force."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from resources.forms import PartnershipForm
 from resources.models import Partnership
 from resources.selectors_partners import partner_organizations_for
+from resources.services import partners
 from tests.factories import OrganizationFactory
 from tests.resources.test_manage import term
 
@@ -144,3 +147,45 @@ def test_partner_list_query_count_is_constant(coordinator_client, django_assert_
     with django_assert_num_queries(7):
         response = coordinator_client.get(reverse("resources:partner-list"))
     assert response.status_code == 200
+
+
+def test_a_second_submit_saved_first_is_a_form_error_not_a_crash(coordinator_client, monkeypatch):
+    organization = OrganizationFactory()
+    clean_organization = PartnershipForm.clean_organization
+
+    def then_the_other_submit_saves(form):
+        cleaned = clean_organization(form)  # checked: not a partner yet
+        Partnership.objects.create(association=form.association, organization=organization)
+        return cleaned
+
+    monkeypatch.setattr(PartnershipForm, "clean_organization", then_the_other_submit_saves)
+
+    response = coordinator_client.post(
+        reverse("resources:partner-create"), partner_data(organization)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["organization"] == [str(partners.ALREADY_A_PARTNER)]
+    assert Partnership.objects.count() == 1
+
+
+def test_a_partner_saved_between_the_checks_and_the_insert_is_refused(
+    coordinator_client, monkeypatch
+):
+    organization = OrganizationFactory()
+    full_clean = Partnership.full_clean
+
+    def then_the_other_submit_saves(partnership, *args, **kwargs):
+        full_clean(partnership, *args, **kwargs)
+        Partnership.objects.create(association=partnership.association, organization=organization)
+
+    monkeypatch.setattr(Partnership, "full_clean", then_the_other_submit_saves)
+
+    with pytest.raises(ValidationError) as refused:
+        partners.partnership_create(
+            association=coordinator_client.association,
+            by=coordinator_client.user,
+            organization=organization,
+        )
+
+    assert refused.value.message_dict == {"organization": [str(partners.ALREADY_A_PARTNER)]}

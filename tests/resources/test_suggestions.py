@@ -274,3 +274,14 @@ def test_accepting_a_correction_leaves_a_place_of_another_association_alone(
     assert suggestion.status == Suggestion.Status.ACCEPTED
     assert suggestion.review_note.startswith("Grazie!\n")
     assert other_association.name in suggestion.review_note
+
+
+def test_a_correction_with_a_website_longer_than_a_service_keeps_is_refused(member_client, service):
+    url = reverse("resources:suggestion-create") + f"?service={service.pk}"
+    too_long = "https://example.org/" + "a" * 181  # 201 characters
+
+    response = member_client.post(url, correction_for(service, url=too_long))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["url"]
+    assert not Suggestion.objects.exists()
