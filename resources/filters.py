@@ -9,7 +9,7 @@ from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Language
@@ -116,10 +116,10 @@ class DirectoryFilter(django_filters.FilterSet):
         fields = self.form.fields
         # On the widgets: the fields still validate against their querysets, and the
         # page shows the rows already loaded (no second query for the options).
-        fields["category"].widget.choices = [("", _t("Any category")), *ordered]
+        fields["category"].widget.choices = [("", gettext("Any category")), *ordered]
         languages = sorted(Language.objects.all(), key=lambda language: str(language).lower())
         fields["language"].widget.choices = [
-            ("", _t("Any language")),
+            ("", gettext("Any language")),
             *[(lang.pk, _language_label(lang)) for lang in languages],
         ]
         if "status" in fields:
@@ -225,11 +225,11 @@ class DirectoryFilter(django_filters.FilterSet):
         helper.form_method = "get"
         helper.disable_csrf = True
         helper.form_id = "directory-filters"
-        helper.attrs = {"role": "search", "aria-label": _t("Search the resource map")}
+        helper.attrs = {"role": "search", "aria-label": gettext("Search the resource map")}
         active = self.active_count
-        summary = _t("More filters")
+        summary = gettext("More filters")
         if active:
-            summary = _t("More filters (%(count)s active)") % {"count": active}
+            summary = gettext("More filters (%(count)s active)") % {"count": active}
         position_note = ""
         if self.uses_my_position:
             rest = self.data.copy()
@@ -237,18 +237,18 @@ class DirectoryFilter(django_filters.FilterSet):
                 rest.pop(key, None)
             position_note = format_html(
                 '<p class="small mb-2" data-testid="using-position">{} <a href="?{}">{}</a></p>',
-                _t("Distances are measured from your position."),
+                gettext("Distances are measured from your position."),
                 rest.urlencode(),
-                _t("Forget my position"),
+                gettext("Forget my position"),
             )
         helper.layout = Layout(
             Row(
                 Column(
-                    Field("q", placeholder=_t("e.g. canteen, questura, Caritas")),
+                    Field("q", placeholder=gettext("e.g. canteen, questura, Caritas")),
                     css_class="col",
                 ),
                 Column(
-                    StrictButton(_t("Search"), type="submit", css_class="btn-nucleo"),
+                    StrictButton(gettext("Search"), type="submit", css_class="btn-nucleo"),
                     css_class="col-auto d-flex align-items-end mb-3",
                 ),
                 css_class="g-2",
@@ -275,9 +275,9 @@ class DirectoryFilter(django_filters.FilterSet):
                             '<button type="button" class="btn btn-outline-secondary w-100 '
                             'geo-button" data-geolocate hidden data-label-searching="{}" '
                             'data-label-failed="{}">{}</button>',
-                            _t("Looking for your position…"),
-                            _t("Your position is not available: choose a municipality."),
-                            _t("Use my position"),
+                            gettext("Looking for your position…"),
+                            gettext("Your position is not available: choose a municipality."),
+                            gettext("Use my position"),
                         )
                     ),
                     css_class="col-12 col-md-3 d-flex align-items-end mb-3",
@@ -298,11 +298,11 @@ class DirectoryFilter(django_filters.FilterSet):
             ),
             *(["status"] if "status" in self.filters else []),
             Div(
-                StrictButton(_t("Apply filters"), type="submit", css_class="btn-nucleo"),
+                StrictButton(gettext("Apply filters"), type="submit", css_class="btn-nucleo"),
                 HTML(
                     format_html(
                         '<a class="btn btn-outline-secondary" href="?">{}</a>',
-                        _t("Clear all"),
+                        gettext("Clear all"),
                     )
                 ),
                 css_class="d-flex flex-wrap gap-2",

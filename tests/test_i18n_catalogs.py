@@ -7,6 +7,7 @@ catalogs. A string added without its translation, or a catalog not recompiled, f
 """
 
 import gettext
+import re
 import shutil
 import subprocess
 import sys
@@ -100,3 +101,18 @@ def test_compiled_italian_catalog_matches_the_po_file():
             continue
         got = compiled.pgettext(ctx, msgid) if ctx else compiled.gettext(msgid)
         assert got == text, f"{msgid!r}: compiled catalog is stale (run `make messages`)"
+
+
+def test_translation_functions_are_imported_under_names_makemessages_knows():
+    # makemessages extracts gettext(), gettext_lazy(), ngettext(), pgettext() and _():
+    # a string marked with any other alias is never extracted, so never translated.
+    pattern = re.compile(
+        r"import (gettext|gettext_lazy|ngettext|pgettext|ngettext_lazy)\s+as\s+(\w+)"
+    )
+    offenders = []
+    for app in SOURCES:
+        for path in (ROOT / app).rglob("*.py") if (ROOT / app).is_dir() else []:
+            for function, alias in pattern.findall(path.read_text()):
+                if alias != "_":
+                    offenders.append(f"{path.relative_to(ROOT)}: {function} as {alias}")
+    assert offenders == []
