@@ -1,13 +1,16 @@
 """django-filter filter sets of the members app's lists."""
 
+import re
+
 import django_filters
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, Delivery
+from .models import Channel, Delivery, Language, Member, Membership, Role
+from .names import name_key
 
 
 class DeliveryFilter(django_filters.FilterSet):
@@ -56,3 +59,75 @@ class DeliveryFilter(django_filters.FilterSet):
             Q(notification__recipient__email__icontains=value)
             | Q(notification__title__icontains=value)
         )
+
+
+NO_ACCOUNT = "none"
+
+
+class MemberFilter(django_filters.FilterSet):
+    """The registry as operators look for people: by name however it was spelt, phone
+    or email; by where they live, a language they speak, and their role in Nucleo."""
+
+    q = django_filters.CharFilter(label=_("Name, email or phone"), method="search")
+    zone = django_filters.CharFilter(label=_("Zone"), lookup_expr="icontains")
+    municipality = django_filters.CharFilter(label=_("Municipality"), lookup_expr="icontains")
+    language = django_filters.ModelChoiceFilter(
+        label=_("Speaks"),
+        field_name="languages",
+        queryset=Language.objects.all(),
+        empty_label=_("Any language"),
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("Account"),
+        choices=[*Role.choices, (NO_ACCOUNT, _("No account"))],
+        empty_label=_("Anyone"),
+        method="with_role",
+    )
+
+    class Meta:
+        model = Member
+        fields = ["q", "zone", "municipality", "language", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        helper = FormHelper()
+        helper.form_method = "get"
+        helper.disable_csrf = True
+        helper.attrs = {"role": "search"}
+        helper.layout = Layout(
+            Row(
+                Column("q", css_class="col-12 col-md-4"),
+                Column("municipality", css_class="col-6 col-md-2"),
+                Column("zone", css_class="col-6 col-md-2"),
+                Column("language", css_class="col-6 col-md-2"),
+                Column("role", css_class="col-6 col-md-2"),
+                css_class="g-2",
+            ),
+            StrictButton(_("Search"), type="submit", css_class="btn-nucleo mb-3"),
+        )
+        self.form.helper = helper
+
+    def search(self, queryset, name, value):
+        # Each word must match somewhere; a name word also matches by its key, so
+        # "mohammed" finds "Mohamed" and "Muhammad" (members.names).
+        condition = Q()
+        for word in value.split():
+            matches = (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(phone__icontains=word)
+            )
+            key = name_key(word)
+            if " " not in key and len(key) >= 2:
+                matches |= Q(name_key__regex=rf"(^| ){re.escape(key)}")
+            condition &= matches
+        return queryset.filter(condition)
+
+    def with_role(self, queryset, name, value):
+        if value == NO_ACCOUNT:
+            return queryset.filter(user__isnull=True)
+        memberships = Membership.objects.filter(
+            user=OuterRef("user"), association=OuterRef("association"), **{f"is_{value}": True}
+        )
+        return queryset.filter(Exists(memberships))

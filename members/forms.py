@@ -11,9 +11,10 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .adapters import INVITATION_SESSION_KEY
-from .models import Channel, Invitation, KindGroup, Member, Role, User
+from .models import Channel, Invitation, KindGroup, Language, Member, Role, User
 from .notification_kinds import CHOOSABLE_GROUPS, OPTIONAL_CHANNELS
 from .services import InvitationNotUsable, invitation_get_usable
+from .services.registry import REGISTRY_FIELDS
 from .sms import normalize_phone
 
 
@@ -225,3 +226,97 @@ class NotificationPreferencesForm(forms.Form):
 
     def channels_by_group(self) -> dict[str, set[str]]:
         return {group.value: set(self.cleaned_data[group.value]) for group in CHOOSABLE_GROUPS}
+
+
+class MemberForm(forms.ModelForm):
+    """A registry entry as an operator writes it. The phone is normalised here; the
+    service looks for duplicates, and when it finds some the view calls
+    ``offer_duplicates`` so the operator can say it is a different person."""
+
+    different_person = forms.BooleanField(
+        label=_("It is a different person"),
+        required=False,
+        help_text=_("Tick this only if you checked that nobody above is this person."),
+    )
+
+    class Meta:
+        model = Member
+        fields = [*REGISTRY_FIELDS, "languages"]
+        widgets = {
+            "languages": forms.CheckboxSelectMultiple,
+            "phone": forms.TextInput(
+                attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}
+            ),
+            "year_of_birth": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "household_size": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "operator_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"phone": _("With the country code if it is not Italian, e.g. +33 …")}
+
+    def __init__(self, *args, submit_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates: list[Member] = []
+        languages = Language.objects.all()
+        self.fields["preferred_language"].queryset = languages
+        self.fields["languages"].queryset = languages
+        self.helper = FormHelper()
+        self.helper.form_class = "member-form"
+        self.helper.layout = Layout(
+            Row(
+                Column("first_name", css_class="col-12 col-md-6"),
+                Column("last_name", css_class="col-12 col-md-6"),
+            ),
+            Row(
+                Column("year_of_birth", css_class="col-6"),
+                Column("household_size", css_class="col-6"),
+            ),
+            Row(
+                Column("phone", css_class="col-12 col-md-6"),
+                Column("email", css_class="col-12 col-md-6"),
+            ),
+            Row(
+                Column("municipality", css_class="col-12 col-md-6"),
+                Column("zone", css_class="col-12 col-md-6"),
+            ),
+            "preferred_language",
+            InlineCheckboxes("languages"),
+            "operator_notes",
+            Submit("save", submit_label, css_class="btn-nucleo"),
+        )
+        if self.data.get("different_person"):
+            self._ask_different_person()
+
+    def _ask_different_person(self) -> None:
+        if "different_person" not in self.helper.layout.fields:
+            self.helper.layout.insert(len(self.helper.layout) - 1, "different_person")
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a phone number with digits only, e.g. +39 333 123 4567."),
+                code="invalid",
+            ) from None
+
+    def offer_duplicates(self, candidates: list[Member]) -> None:
+        """Show the possible duplicates' question: the entry is saved only once the
+        operator ticks "It is a different person"."""
+        self.duplicates = candidates
+        self._ask_different_person()
+        self.add_error(
+            "different_person",
+            _("Check the people above: if none of them is this person, tick this box."),
+        )
+
+    def registry_fields(self) -> dict:
+        """What the service takes: the registry fields and the languages spoken."""
+        data = {name: self.cleaned_data[name] for name in REGISTRY_FIELDS}
+        return {
+            **data,
+            "languages": list(self.cleaned_data["languages"]),
+            "confirmed_different": self.cleaned_data["different_person"],
+        }

@@ -305,6 +305,11 @@ class Member(models.Model):
         blank=True,
         help_text=_("Seen only by the association's operators and coordinators."),
     )
+    # members.names.name_key of the full name, kept by the registry services: finds
+    # duplicates and searches across transliterations ("Mohamed" = "Muhammad").
+    name_key = models.CharField(
+        _("name key"), max_length=310, blank=True, db_index=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[languages])

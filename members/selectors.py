@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
@@ -68,6 +70,60 @@ def member_list(*, association) -> QuerySet[Member]:
         .select_related("preferred_language", "user")
         .prefetch_related("languages")
     )
+
+
+#: Records this close together, by the same person, are one change on the page.
+SAME_CHANGE = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class MemberChange:
+    """One change of a registry entry: who, when, and the fields it touched."""
+
+    when: datetime
+    by: User | None
+    created: bool
+    fields: list[str]
+
+
+def member_recent_changes(*, member: Member, limit: int = 5) -> list[MemberChange]:
+    """The entry's last changes, newest first, from its history: which fields each
+    changed (not the values: the page shows those that are current).
+
+    simple_history writes the languages spoken as a record of their own: records of
+    one person a few seconds apart are shown as one change."""
+    records = list(
+        member.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : 2 * limit + 1
+        ]
+    )
+    changes: list[MemberChange] = []
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        fields: list[str] = []
+        if older is not None:
+            delta = newer.diff_against(older, excluded_fields=["updated_at", "name_key"])
+            fields = [
+                str(Member._meta.get_field(name).verbose_name) for name in delta.changed_fields
+            ]
+        change = MemberChange(
+            when=newer.history_date,
+            by=newer.history_user,
+            created=newer.history_type == "+",
+            fields=fields,
+        )
+        last = changes[-1] if changes else None
+        if last and last.by == change.by and last.when - change.when < SAME_CHANGE:
+            changes[-1] = MemberChange(
+                when=last.when,
+                by=last.by,
+                created=last.created or change.created,
+                fields=[*change.fields, *(f for f in last.fields if f not in change.fields)],
+            )
+        elif len(changes) == limit:
+            break
+        else:
+            changes.append(change)
+    return changes
 
 
 def invitation_list(*, association) -> QuerySet[Invitation]:

@@ -6,7 +6,9 @@ app_name = "members"
 
 urlpatterns = [
     path("", views.member_list_view, name="member-list"),
+    path("new/", views.member_create_view, name="member-create"),
     path("<int:pk>/", views.member_detail_view, name="member-detail"),
+    path("<int:pk>/edit/", views.member_edit_view, name="member-edit"),
     path("invitations/", views.invitation_list_view, name="invitation-list"),
     path("invitations/new/", views.invitation_create_view, name="invitation-create"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation-revoke"),

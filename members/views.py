@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .adapters import INVITATION_SESSION_KEY
 from .decorators import role_required
-from .filters import DeliveryFilter
-from .forms import InvitationForm, NotificationPreferencesForm
+from .filters import DeliveryFilter, MemberFilter
+from .forms import InvitationForm, MemberForm, NotificationPreferencesForm
 from .models import Delivery, Invitation, Member, Notification, Role, User
 
 PAGE_SIZE = 25
@@ -33,23 +34,74 @@ def member_get_for_user(*, user: User, association, pk: int) -> Member:
 
 @role_required(Role.OPERATOR, Role.COORDINATOR)
 def member_list_view(request):
-    query = request.GET.get("q", "")
-    members = selectors.member_list(association=request.association).search(query)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "members/member_list.html", {"page": page, "query": query})
+    members = MemberFilter(
+        request.GET or None, queryset=selectors.member_list(association=request.association)
+    )
+    page = Paginator(members.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page links keep the filters.
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "filter": members,
+            "page": page,
+            "filtered": members.is_bound and any(request.GET.get(f) for f in members.filters),
+            "querystring": params.urlencode(),
+        },
+    )
 
 
 @role_required(Role.OPERATOR, Role.COORDINATOR)
 def member_detail_view(request, pk: int):
     member = member_get_for_user(user=request.user, association=request.association, pk=pk)
+    can_edit = request.user.has_perm("members.view_member_notes", member)
     return render(
         request,
         "members/member_detail.html",
         {
             "member": member,
-            "can_see_notes": request.user.has_perm("members.view_member_notes", member),
+            "can_see_notes": can_edit,
+            "can_edit": can_edit,
+            "changes": selectors.member_recent_changes(member=member) if can_edit else [],
         },
     )
+
+
+@role_required(Role.OPERATOR, Role.COORDINATOR)
+def member_create_view(request):
+    form = MemberForm(request.POST or None, submit_label=_("Register"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(
+                association=request.association, by=request.user, **form.registry_fields()
+            )
+        except services.PossibleDuplicate as duplicate:
+            form.offer_duplicates(duplicate.candidates)
+        else:
+            messages.success(request, _("%(name)s is in the registry.") % {"name": member})
+            return redirect("members:member-detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": None})
+
+
+@role_required(Role.OPERATOR, Role.COORDINATOR)
+def member_edit_view(request, pk: int):
+    member = member_get_for_user(user=request.user, association=request.association, pk=pk)
+    if not request.user.has_perm("members.view_member_notes", member):
+        raise PermissionDenied
+    # The form works on a copy: the service compares the entry with what was typed.
+    initial = model_to_dict(member, fields=[*services.registry.REGISTRY_FIELDS, "languages"])
+    form = MemberForm(request.POST or None, initial=initial, submit_label=_("Save changes"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(member=member, by=request.user, **form.registry_fields())
+        except services.PossibleDuplicate as duplicate:
+            form.offer_duplicates(duplicate.candidates)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("members:member-detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": member})
 
 
 @role_required(Role.OPERATOR, Role.COORDINATOR)

@@ -78,6 +78,8 @@ MATRIX: dict[str, Entry] = {
     "bench-floor": Entry(200, 200, 200, 200),
     "members:member-list": Entry(403, 403, 200, 200),
     "members:member-detail": Entry(403, 403, 200, 200, kwargs=_member),
+    "members:member-create": Entry(403, 403, 200, 200),
+    "members:member-edit": Entry(403, 403, 200, 200, kwargs=_member),
     "members:invitation-list": Entry(403, 403, 200, 200),
     "members:invitation-create": Entry(403, 403, 200, 200),
     "members:invitation-revoke": Entry(403, 403, 302, 302, method="post", kwargs=_invitation_pk),

@@ -1,4 +1,4 @@
-"""Writes of the members app, by topic: people and access, notifications."""
+"""Writes of the members app, by topic: people and access, the registry, notifications."""
 
 from .access import (
     ACTIVE_ASSOCIATION_SESSION_KEY,
@@ -28,10 +28,18 @@ from .notifications import (
     reminders_cancel,
     reminders_send_due,
 )
+from .registry import (
+    PossibleDuplicate,
+    mask_phone,
+    member_create,
+    member_find_duplicates,
+    member_update,
+)
 
 __all__ = [
     "ACTIVE_ASSOCIATION_SESSION_KEY",
     "InvitationNotUsable",
+    "PossibleDuplicate",
     "active_association_choose",
     "deliveries_sweep",
     "delivery_retry",
@@ -40,6 +48,10 @@ __all__ = [
     "invitation_create",
     "invitation_get_usable",
     "invitation_revoke",
+    "mask_phone",
+    "member_create",
+    "member_find_duplicates",
+    "member_update",
     "membership_grant_role",
     "notification_mark_read",
     "notifications_mark_all_read",
