@@ -30,4 +30,5 @@ def is_own_profile(user, member) -> bool:
 
 rules.add_perm("members.view_member", is_association_staff | is_own_profile)
 rules.add_perm("members.view_member_notes", is_association_staff)
+rules.add_perm("members.change_member", is_association_staff)
 rules.add_perm("members.manage_invitation", is_association_staff)

@@ -56,13 +56,13 @@ def member_list_view(request):
 @role_required(Role.OPERATOR, Role.COORDINATOR)
 def member_detail_view(request, pk: int):
     member = member_get_for_user(user=request.user, association=request.association, pk=pk)
-    can_edit = request.user.has_perm("members.view_member_notes", member)
+    can_edit = request.user.has_perm("members.change_member", member)
     return render(
         request,
         "members/member_detail.html",
         {
             "member": member,
-            "can_see_notes": can_edit,
+            "can_see_notes": request.user.has_perm("members.view_member_notes", member),
             "can_edit": can_edit,
             "changes": selectors.member_recent_changes(member=member) if can_edit else [],
         },
@@ -88,7 +88,7 @@ def member_create_view(request):
 @role_required(Role.OPERATOR, Role.COORDINATOR)
 def member_edit_view(request, pk: int):
     member = member_get_for_user(user=request.user, association=request.association, pk=pk)
-    if not request.user.has_perm("members.view_member_notes", member):
+    if not request.user.has_perm("members.change_member", member):
         raise PermissionDenied
     # The form works on a copy: the service compares the entry with what was typed.
     initial = model_to_dict(member, fields=[*services.registry.REGISTRY_FIELDS, "languages"])

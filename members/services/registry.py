@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
 from ..models import Association, Language, Member, User
 from ..names import name_key
+from ..selectors import membership_in
 from ..sms import normalize_phone
 
 #: The fields an operator writes; the rest (association, account, key) are the system's.
@@ -135,6 +137,9 @@ def member_create(
     unknown = set(fields) - set(REGISTRY_FIELDS)
     if unknown:
         raise TypeError(f"not registry fields: {sorted(unknown)}")
+    membership = membership_in(by, association.pk)
+    if membership is None or not membership.is_staff_role:
+        raise PermissionDenied
     member = Member(association=association, **fields)
     member.phone = _normalised_phone(member.phone)
     member.name_key = name_key(f"{member.first_name} {member.last_name}")
@@ -160,6 +165,8 @@ def member_update(
     unknown = set(fields) - set(REGISTRY_FIELDS)
     if unknown:
         raise TypeError(f"not registry fields: {sorted(unknown)}")
+    if not by.has_perm("members.change_member", member):
+        raise PermissionDenied
     if "phone" in fields:
         fields["phone"] = _normalised_phone(fields["phone"])
     changed = [name for name, value in fields.items() if getattr(member, name) != value]

@@ -305,3 +305,19 @@ def test_role_in_another_association_does_not_count(
     MembershipFactory(user=user, association=other_association, is_coordinator=True)
     response = operator_client.get(reverse("members:member-list"), {"role": "coordinator"})
     assert _names(response) == set()
+
+
+def test_registry_writes_check_who_writes(association, other_association):
+    from django.core.exceptions import PermissionDenied
+
+    from members import services
+    from members.models import Role
+    from tests.factories import MemberFactory, user_with_role
+
+    member_user = user_with_role(association, Role.MEMBER)
+    outsider = user_with_role(other_association, Role.OPERATOR)
+    entry = MemberFactory(association=association)
+    with pytest.raises(PermissionDenied):
+        services.member_create(association=association, by=member_user, first_name="Ada")
+    with pytest.raises(PermissionDenied):
+        services.member_update(member=entry, by=outsider, first_name="Ada")
