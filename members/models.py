@@ -312,6 +312,10 @@ class Member(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by the anonymisation: the row stays (evaluation counts it), the person is gone.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # When the coordinators were warned that the retention task will anonymise the entry.
+    retention_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords(m2m_fields=[languages])
 
     objects = MemberQuerySet.as_manager()
@@ -660,3 +664,537 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- Consent ----------------------------------------------------------------------------
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a person may agree to, one by one (GDPR art. 6 and 9: each purpose apart)."""
+
+    REGISTRY = "registry", _("Keeping my details in the association's registry")
+    PLAN = "plan", _("Keeping my personal emergency plan")
+    HEALTH = "health", _("Health information in my emergency plan")
+    EVALUATION = "evaluation", _("Evaluation surveys and feedback")
+    PARTNER_SHARING = "partner_sharing", _("Sharing my details with partner associations")
+    PHOTOS = "photos", _("Photos and videos of activities")
+
+
+class PrivacyNotice(models.Model):
+    """A version of an association's privacy notice (informativa). A consent records the
+    version the person was shown; a new version is a new row, never an edit."""
+
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="privacy_notices",
+        verbose_name=_("association"),
+    )
+    version = models.CharField(_("version"), max_length=20)
+    text = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "version"], name="privacy_notice_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} {self.version}"
+
+
+class ConsentQuerySet(TenantQuerySet):
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Consent(models.Model):
+    """A person's consent to one purpose: given (online, or on paper and recorded by an
+    operator) and possibly withdrawn later. A new consent after a withdrawal is a new row,
+    so the whole story stays readable."""
+
+    class Method(models.TextChoices):
+        ONLINE = "online", _("online, by the person")
+        PAPER = "paper", _("on paper, recorded by staff")
+        VERBAL = "verbal", _("verbally, recorded by staff")
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="consents", verbose_name=_("member")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    notice = models.ForeignKey(
+        PrivacyNotice,
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("privacy notice shown"),
+    )
+    method = models.CharField(_("how"), max_length=8, choices=Method.choices)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    given_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
+    )
+    history = HistoricalRecords()
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["purpose", "-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_purpose",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=models.F("given_at")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.purpose}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+# --- Empowerment path ---------------------------------------------------------------------
+
+
+class EmpowermentStage(models.TextChoices):
+    """The journey the unit hopes for: from being helped to helping others."""
+
+    REGISTERED = "registered", _("Registered")
+    TRAINED = "trained", _("Trained")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    FACILITATOR = "facilitator", _("Facilitator")
+
+
+class EmpowermentStep(models.Model):
+    """The day a person reached a stage of the path: written once per stage by the
+    service that causes it (the training app for "trained"), counted by evaluation."""
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="empowerment_steps")
+    stage = models.CharField(_("stage"), max_length=12, choices=EmpowermentStage.choices)
+    reached_at = models.DateTimeField(_("reached"), default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("empowerment step")
+        verbose_name_plural = _("empowerment steps")
+        ordering = ["reached_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "stage"], name="empowerment_step_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.stage}"
+
+
+# --- Volunteers of the solidarity network --------------------------------------------------
+
+
+class Skill(models.Model):
+    """An entry of the association's skills catalogue, maintained by coordinators.
+    Interpreting is one skill per language."""
+
+    class Kind(models.TextChoices):
+        INTERPRETING = "interpreting", _("Interpreting")
+        ACCOMPANIMENT = "accompaniment", _("Accompaniment")
+        DIGITAL = "digital", _("Digital help")
+        PAPERWORK = "paperwork", _("Paperwork")
+        LISTENING = "listening", _("Listening")
+        CHILDCARE = "childcare", _("Childcare")
+        TRANSPORT = "transport", _("Transport")
+        COOKING = "cooking", _("Cooking")
+        OTHER = "other", _("Other")
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="skills", verbose_name=_("association")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name_it = models.CharField(_("name in Italian"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("language"),
+        help_text=_("For interpreting: the language interpreted."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["kind", "name_it"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "name_it"], name="skill_unique_name"),
+            models.CheckConstraint(
+                condition=~Q(kind="interpreting") | Q(language__isnull=False),
+                name="skill_interpreting_has_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_it if (get_language() or "it").startswith("it") else self.name_en
+
+
+class VolunteerQuerySet(TenantQuerySet):
+    def active(self):
+        return self.filter(opted_out_at__isnull=True)
+
+    def available(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.active().filter(Q(paused_until__isnull=True) | Q(paused_until__lt=on))
+
+
+class VolunteerProfile(models.Model):
+    """A member who opted in to the solidarity network: what they can do, where, when
+    and how much. Opting out keeps the row (their contributions stay counted)."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
+    )
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="volunteer", verbose_name=_("member")
+    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="volunteers")
+    zones = models.CharField(
+        _("zones"),
+        max_length=300,
+        blank=True,
+        help_text=_("Neighbourhoods or towns where you can help, separated by commas."),
+    )
+    max_active_tasks = models.PositiveSmallIntegerField(
+        _("maximum tasks at a time"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    paused_until = models.DateField(
+        _("not available until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when you are available."),
+    )
+    opted_in_at = models.DateTimeField(_("joined the network"), default=timezone.now)
+    opted_out_at = models.DateTimeField(_("left the network"), null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[skills])
+
+    objects = VolunteerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer profile")
+        verbose_name_plural = _("volunteer profiles")
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+    @property
+    def zone_list(self) -> list[str]:
+        return [zone.strip() for zone in self.zones.split(",") if zone.strip()]
+
+    @property
+    def is_active(self) -> bool:
+        return self.opted_out_at is None
+
+    def is_paused(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.paused_until is not None and self.paused_until >= on
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class AvailabilitySlot(models.Model):
+    """A weekly window when a volunteer can help (local time)."""
+
+    volunteer = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE, related_name="slots")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("availability slot")
+        verbose_name_plural = _("availability slots")
+        ordering = ["weekday", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["volunteer", "weekday", "starts_at"], name="slot_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class VolunteerRegisterEntry(models.Model):
+    """A line of the register of non-occasional volunteers (Codice del Terzo Settore
+    art. 17, DM 6 Oct 2021). Append-only: PostgreSQL refuses updates and deletes
+    (migration 0007's trigger); a correction or the end of service is a new entry
+    pointing at the one it amends. Numbered per association, in order of writing."""
+
+    class Kind(models.TextChoices):
+        ENROLMENT = "enrolment", _("enrolment")
+        CORRECTION = "correction", _("correction")
+        END = "end", _("end of service")
+
+    association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="+", verbose_name=_("association")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("entry"), max_length=12, choices=Kind.choices)
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name=_("amends entry"),
+    )
+    # The register is a legal record in its own right: it keeps its own copy of the
+    # person's details and outlives the registry entry (an erasure leaves it, as a
+    # legal hold).
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="register_entries",
+        verbose_name=_("member"),
+    )
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    fiscal_code = models.CharField(
+        _("fiscal code"),
+        max_length=16,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$",
+                _("A personal fiscal code has 16 letters and digits, e.g. RSSMRA85M01B963X."),
+            )
+        ],
+    )
+    birth_date = models.DateField(_("date of birth"))
+    birth_place = models.CharField(_("place of birth"), max_length=120)
+    residence = models.CharField(_("residence"), max_length=250)
+    start_date = models.DateField(_("start of service"))
+    end_date = models.DateField(_("end of service"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer register entry")
+        verbose_name_plural = _("volunteer register")
+        ordering = ["association", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "number"], name="register_entry_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="register_entry_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="enrolment", amends__isnull=True)
+                | (~Q(kind="enrolment") & Q(amends__isnull=False)),
+                name="register_entry_amends_unless_enrolment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.last_name} {self.first_name}"
+
+
+class InsurancePolicy(models.Model):
+    """The insurance that covers volunteers (CTS art. 18): coordinators are reminded
+    before it expires."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
+    )
+    insurer = models.CharField(_("insurer"), max_length=150)
+    policy_number = models.CharField(_("policy number"), max_length=60)
+    starts_on = models.DateField(_("valid from"))
+    ends_on = models.DateField(_("valid until"))
+    volunteers = models.ManyToManyField(
+        VolunteerProfile, blank=True, related_name="policies", verbose_name=_("volunteers covered")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords(m2m_fields=[volunteers])
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("insurance policy")
+        verbose_name_plural = _("insurance policies")
+        ordering = ["-ends_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="policy_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["association", "policy_number"], name="policy_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insurer} {self.policy_number}"
+
+
+# --- Rights: erasure and import ------------------------------------------------------------
+
+
+class ErasureRequest(models.Model):
+    """A person's request to be forgotten: a coordinator decides (legal holds shown),
+    then the anonymisation runs. The request keeps no personal data of its own."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for a decision")
+        APPROVED = "approved", _("approved, anonymising")
+        REFUSED = "refused", _("refused")
+        DONE = "done", _("anonymised")
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="erasure_requests",
+        verbose_name=_("member"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    completed_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status__in=["pending", "approved"]),
+                name="erasure_one_open_request_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.status}"
+
+
+class MemberImportJob(models.Model):
+    """An association's spreadsheet of members being imported, with progress."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        CHECKED = "checked", _("checked")
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to="member-imports/%Y/%m/")
+    original_name = models.CharField(max_length=200, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_rows = models.PositiveIntegerField(default=0)
+    skipped_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

@@ -1,29 +1,33 @@
 from django.urls import path
 
-from . import views
+from .views import core, imports, privacy, selfservice, volunteers
 
 app_name = "members"
 
 urlpatterns = [
-    path("", views.member_list_view, name="member-list"),
-    path("new/", views.member_create_view, name="member-create"),
-    path("<int:pk>/", views.member_detail_view, name="member-detail"),
-    path("<int:pk>/edit/", views.member_edit_view, name="member-edit"),
-    path("invitations/", views.invitation_list_view, name="invitation-list"),
-    path("invitations/new/", views.invitation_create_view, name="invitation-create"),
-    path("invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation-revoke"),
-    path("invite/<str:token>/", views.invitation_accept_view, name="invitation-accept"),
-    path("sign-ins/", views.sign_in_attempt_list_view, name="signin-list"),
-    path("association/", views.association_switch_view, name="association-switch"),
-    path("notifications/", views.notification_list_view, name="notification-list"),
+    path("", core.member_list_view, name="member-list"),
+    path("new/", core.member_create_view, name="member-create"),
+    path("<int:pk>/", core.member_detail_view, name="member-detail"),
+    path("<int:pk>/edit/", core.member_edit_view, name="member-edit"),
+    path("invitations/", core.invitation_list_view, name="invitation-list"),
+    path("invitations/new/", core.invitation_create_view, name="invitation-create"),
+    path("invitations/<int:pk>/revoke/", core.invitation_revoke_view, name="invitation-revoke"),
+    path("invite/<str:token>/", core.invitation_accept_view, name="invitation-accept"),
+    path("sign-ins/", core.sign_in_attempt_list_view, name="signin-list"),
+    path("association/", core.association_switch_view, name="association-switch"),
+    path("notifications/", core.notification_list_view, name="notification-list"),
     path(
         "notifications/preferences/",
-        views.notification_preferences_view,
+        core.notification_preferences_view,
         name="notification-preferences",
     ),
-    path("notifications/read-all/", views.notification_read_all_view, name="notification-read-all"),
-    path("notifications/<int:pk>/open/", views.notification_open_view, name="notification-open"),
-    path("notifications/<int:pk>/read/", views.notification_read_view, name="notification-read"),
-    path("deliveries/", views.delivery_list_view, name="delivery-list"),
-    path("deliveries/<int:pk>/retry/", views.delivery_retry_view, name="delivery-retry"),
+    path("notifications/read-all/", core.notification_read_all_view, name="notification-read-all"),
+    path("notifications/<int:pk>/open/", core.notification_open_view, name="notification-open"),
+    path("notifications/<int:pk>/read/", core.notification_read_view, name="notification-read"),
+    path("deliveries/", core.delivery_list_view, name="delivery-list"),
+    path("deliveries/<int:pk>/retry/", core.delivery_retry_view, name="delivery-retry"),
 ]
+
+urlpatterns += (
+    selfservice.urlpatterns + volunteers.urlpatterns + privacy.urlpatterns + imports.urlpatterns
+)

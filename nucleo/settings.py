@@ -201,6 +201,15 @@ NUCLEO_STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
 NUCLEO_STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 NUCLEO_INVITATION_VALIDITY = timedelta(days=7)
 NUCLEO_SIGNIN_LOG_RETENTION = timedelta(days=365)
+# Members with no activity (no sign-in, no change to their entry) for this long are
+# anonymised by the nightly retention task, after the coordinators were warned and had
+# NUCLEO_RETENTION_WARNING to keep them (by recording any activity).
+NUCLEO_RETENTION_INACTIVE_AFTER = timedelta(days=env.int("NUCLEO_RETENTION_DAYS", default=3 * 365))
+NUCLEO_RETENTION_WARNING = timedelta(days=30)
+# Coordinators are reminded this long before a volunteers' insurance policy expires.
+NUCLEO_INSURANCE_REMINDER_BEFORE = timedelta(days=30)
+NUCLEO_MEMBER_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+NUCLEO_MEMBER_IMPORT_MAX_ROWS = 20_000
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())

@@ -6,7 +6,21 @@ import factory
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
-from members.models import Association, Invitation, Member, Membership, Role, SignInAttempt, User
+from members.models import (
+    Association,
+    AvailabilitySlot,
+    Consent,
+    ConsentPurpose,
+    Invitation,
+    Member,
+    Membership,
+    PrivacyNotice,
+    Role,
+    SignInAttempt,
+    Skill,
+    User,
+    VolunteerProfile,
+)
 
 PASSWORD = "a-Strong-test-passw0rd"
 
@@ -82,6 +96,58 @@ class SignInAttemptFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     succeeded = True
     created_at = factory.LazyFunction(timezone.now)
+
+
+class PrivacyNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrivacyNotice
+
+    association = factory.SubFactory(AssociationFactory)
+    version = factory.Sequence(lambda n: f"2026.{n}")
+    text = "Informativa sul trattamento dei dati personali (art. 13 GDPR)."
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    member = factory.SubFactory(MemberFactory)
+    association = factory.SelfAttribute("member.association")
+    purpose = ConsentPurpose.REGISTRY
+    notice = factory.SubFactory(
+        PrivacyNoticeFactory, association=factory.SelfAttribute("..association")
+    )
+    method = Consent.Method.PAPER
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    association = factory.SubFactory(AssociationFactory)
+    kind = Skill.Kind.ACCOMPANIMENT
+    name_it = factory.Sequence(lambda n: f"Accompagnamento {n}")
+    name_en = factory.Sequence(lambda n: f"Accompaniment {n}")
+
+
+class VolunteerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VolunteerProfile
+
+    member = factory.SubFactory(MemberFactory)
+    association = factory.SelfAttribute("member.association")
+    zones = "Centro"
+    max_active_tasks = 2
+
+
+class AvailabilitySlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AvailabilitySlot
+
+    volunteer = factory.SubFactory(VolunteerProfileFactory)
+    weekday = 1
+    starts_at = datetime.time(9, 0)
+    ends_at = datetime.time(12, 0)
 
 
 def user_with_role(association: Association, *roles: Role, mfa: bool = True, **user_kwargs):

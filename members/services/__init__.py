@@ -15,6 +15,16 @@ from .access import (
     user_set_language,
     welcome,
 )
+from .consents import (
+    ConsentRequired,
+    NoPrivacyNotice,
+    consent_active,
+    consent_give,
+    consent_require,
+    consent_withdraw,
+    privacy_notice_current,
+)
+from .empowerment import empowerment_path, empowerment_record
 from .notifications import (
     deliveries_sweep,
     delivery_retry,
@@ -38,12 +48,20 @@ from .registry import (
 
 __all__ = [
     "ACTIVE_ASSOCIATION_SESSION_KEY",
+    "ConsentRequired",
     "InvitationNotUsable",
+    "NoPrivacyNotice",
     "PossibleDuplicate",
     "active_association_choose",
+    "consent_active",
+    "consent_give",
+    "consent_require",
+    "consent_withdraw",
     "deliveries_sweep",
     "delivery_retry",
     "delivery_send",
+    "empowerment_path",
+    "empowerment_record",
     "invitation_accept",
     "invitation_create",
     "invitation_get_usable",
@@ -58,6 +76,7 @@ __all__ = [
     "notify",
     "notify_many",
     "preferences_save",
+    "privacy_notice_current",
     "reminder_schedule",
     "reminders_cancel",
     "reminders_send_due",

@@ -10,12 +10,12 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from .adapters import INVITATION_SESSION_KEY
-from .models import Channel, Invitation, KindGroup, Language, Member, Role, User
-from .notification_kinds import CHOOSABLE_GROUPS, OPTIONAL_CHANNELS
-from .services import InvitationNotUsable, invitation_get_usable
-from .services.registry import REGISTRY_FIELDS
-from .sms import normalize_phone
+from ..adapters import INVITATION_SESSION_KEY
+from ..models import Channel, Invitation, KindGroup, Language, Member, Role, User
+from ..notification_kinds import CHOOSABLE_GROUPS, OPTIONAL_CHANNELS
+from ..services import InvitationNotUsable, invitation_get_usable
+from ..services.registry import REGISTRY_FIELDS
+from ..sms import normalize_phone
 
 
 class InvitationSignupForm(SignupForm):

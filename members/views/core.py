@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .adapters import INVITATION_SESSION_KEY
-from .decorators import role_required
-from .filters import DeliveryFilter, MemberFilter
-from .forms import InvitationForm, MemberForm, NotificationPreferencesForm
-from .models import Delivery, Invitation, Member, Notification, Role, User
+from .. import selectors, services
+from ..adapters import INVITATION_SESSION_KEY
+from ..decorators import role_required
+from ..filters import DeliveryFilter, MemberFilter
+from ..forms import InvitationForm, MemberForm, NotificationPreferencesForm
+from ..models import Delivery, Invitation, Member, Notification, Role, User
 
 PAGE_SIZE = 25
 

@@ -1,0 +1,3 @@
+"""privacy pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""selfservice pages."""
+
+urlpatterns: list = []
