@@ -34,12 +34,18 @@ from django.utils import timezone
 from members.models import (
     STAFF_ROLES,
     Association,
+    AvailabilitySlot,
+    Consent,
+    ConsentPurpose,
     Invitation,
     Language,
     Member,
+    PrivacyNotice,
     Role,
     SignInAttempt,
+    Skill,
     User,
+    VolunteerProfile,
 )
 from members.services import membership_grant_role
 from resources.models import (
@@ -262,6 +268,80 @@ def members_seed(ctx: SeedContext) -> dict[str, int]:
         created += len(members)
         spoken += len(rows)
     return {"members": created, "member languages": spoken}
+
+
+@register
+def consents_and_volunteers_seed(ctx: SeedContext) -> dict[str, int]:
+    """Consents for most of the registry (the registry filters by them) and one person in
+    ten a volunteer with skills and weekly slots (the volunteer list and matching)."""
+    notice, _ = PrivacyNotice.objects.get_or_create(
+        association=ctx.association, version="bench", defaults={"text": "Bench notice."}
+    )
+    skills = list(Skill.objects.for_association(ctx.association))
+    if not skills:
+        skills = Skill.objects.bulk_create(
+            Skill(association=ctx.association, kind=kind, name_it=str(label), name_en=str(label))
+            for kind, label in Skill.Kind.choices
+            if kind != Skill.Kind.INTERPRETING
+        )
+    rng = ctx.rng
+    members = list(
+        Member.objects.filter(association=ctx.association, consents__isnull=True)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    consents = [
+        Consent(
+            association=ctx.association,
+            member_id=pk,
+            purpose=purpose,
+            notice=notice,
+            method=Consent.Method.PAPER,
+        )
+        for pk in members
+        for purpose in ConsentPurpose.values
+        if rng.random() < 0.6
+    ]
+    Consent.objects.bulk_create(consents, batch_size=BATCH_SIZE)
+
+    target = ctx.rows(100)
+    missing = target - VolunteerProfile.objects.filter(association=ctx.association).count()
+    candidates = list(
+        Member.objects.filter(association=ctx.association, volunteer__isnull=True)
+        .values_list("pk", flat=True)
+        .order_by("pk")[: max(0, missing)]
+    )
+    profiles = VolunteerProfile.objects.bulk_create(
+        VolunteerProfile(
+            association=ctx.association,
+            member_id=pk,
+            zones=rng.choice(ZONES),
+            max_active_tasks=rng.randint(1, 4),
+        )
+        for pk in candidates
+    )
+    Has = VolunteerProfile.skills.through
+    Has.objects.bulk_create(
+        Has(volunteerprofile_id=profile.pk, skill_id=skill.pk)
+        for profile in profiles
+        for skill in rng.sample(skills, k=min(len(skills), rng.randint(1, 3)))
+    )
+    slots = [
+        AvailabilitySlot(
+            volunteer=profile,
+            weekday=weekday,
+            starts_at=clock(start, 0),
+            ends_at=clock(start + 3, 0),
+        )
+        for profile in profiles
+        for weekday, start in {(rng.randint(0, 6), rng.choice([9, 14, 17])) for _ in range(2)}
+    ]
+    AvailabilitySlot.objects.bulk_create(slots, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    return {
+        "consents": len(consents),
+        "volunteers": len(profiles),
+        "availability slots": len(slots),
+    }
 
 
 @register

@@ -3,7 +3,16 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Association, Invitation, Language, Member, Membership, SignInAttempt, User
+from .models import (
+    Association,
+    Invitation,
+    Language,
+    Member,
+    Membership,
+    SignInAttempt,
+    User,
+    VolunteerRegisterEntry,
+)
 
 
 @admin.register(User)
@@ -72,3 +81,24 @@ class SignInAttemptAdmin(admin.ModelAdmin):
     list_filter = ["succeeded"]
     search_fields = ["email"]
     readonly_fields = [f.name for f in SignInAttempt._meta.fields]
+
+
+@admin.register(VolunteerRegisterEntry)
+class VolunteerRegisterEntryAdmin(admin.ModelAdmin):
+    """Read-only: the register is append-only (CTS art. 17), and entries are written by
+    the register's pages, which number them. The database refuses changes anyway."""
+
+    list_display = ["number", "association", "kind", "last_name", "first_name", "start_date"]
+    list_filter = ["association", "kind"]
+    search_fields = ["last_name", "first_name", "fiscal_code"]
+    ordering = ["association", "number"]
+    readonly_fields = [f.name for f in VolunteerRegisterEntry._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -22,6 +22,29 @@ class MembersConfig(AppConfig):
             receivers.on_second_factor_failed, dispatch_uid="nucleo-mfa-ko"
         )
 
+        register_home_link(
+            HomeLink(
+                role=Role.MEMBER,
+                url_name="members:me",
+                label=_("My profile"),
+                description=_("Your details, your consents, your data."),
+                order=90,
+            )
+        )
+        register_home_link(
+            HomeLink(
+                role=Role.COORDINATOR,
+                url_name="members:privacy-notice-list",
+                label=_("Privacy notice"),
+                description=_("The notice people read before they consent, by version."),
+                order=35,
+                in_menu=False,
+            )
+        )
+        from .views.panels import register_member_panels
+
+        register_member_panels()
+
         for role in (Role.OPERATOR, Role.COORDINATOR):
             register_home_link(
                 HomeLink(
@@ -30,6 +53,16 @@ class MembersConfig(AppConfig):
                     label=_("Member registry"),
                     description=_("Find the people of your association."),
                     order=10,
+                )
+            )
+            register_home_link(
+                HomeLink(
+                    role=role,
+                    url_name="members:import-list",
+                    label=_("Import members"),
+                    description=_("Bring your existing spreadsheet of members into the registry."),
+                    order=15,
+                    in_menu=False,
                 )
             )
             register_home_link(
@@ -61,3 +94,92 @@ class MembersConfig(AppConfig):
                 in_menu=False,
             )
         )
+        # Data-protection rights; importing the services registers members' own export
+        # sections, anonymiser and legal hold (members.privacy).
+        from .services import privacy as _privacy  # noqa: F401
+
+        register_home_link(
+            HomeLink(
+                role=Role.MEMBER,
+                url_name="members:me-data",
+                label=_("My data"),
+                description=_("Download everything we hold on you, or ask to be forgotten."),
+                order=95,
+                in_menu=False,
+            )
+        )
+        for url_name, label, description, order in (
+            (
+                "members:erasure-list",
+                _("Erasure requests"),
+                _("Requests to be forgotten: decide within 30 days."),
+                45,
+            ),
+            (
+                "members:retention-list",
+                _("Retention"),
+                _("Inactive members about to be anonymised."),
+                46,
+            ),
+        ):
+            register_home_link(
+                HomeLink(
+                    role=Role.COORDINATOR,
+                    url_name=url_name,
+                    label=label,
+                    description=description,
+                    order=order,
+                    in_menu=False,
+                )
+            )
+        # The solidarity network: members opt in, staff find volunteers, coordinators
+        # keep the catalogue, the register (CTS art. 17) and the insurance (art. 18).
+        register_home_link(
+            HomeLink(
+                role=Role.MEMBER,
+                url_name="members:me-volunteer",
+                label=_("My volunteering"),
+                description=_("Help others in the solidarity network: what, where and when."),
+                order=80,
+            )
+        )
+        for role in (Role.OPERATOR, Role.COORDINATOR):
+            register_home_link(
+                HomeLink(
+                    role=role,
+                    url_name="members:volunteer-list",
+                    label=_("Volunteers"),
+                    description=_("Who can help, with what, where and when."),
+                    order=25,
+                )
+            )
+        for url_name, label, description, order in (
+            (
+                "members:skill-list",
+                _("Skills catalogue"),
+                _("The skills volunteers can offer."),
+                50,
+            ),
+            (
+                "members:register-list",
+                _("Volunteer register"),
+                _("The register of non-occasional volunteers, printable and exportable."),
+                55,
+            ),
+            (
+                "members:policy-list",
+                _("Insurance"),
+                _("The policies that cover your volunteers, and when they expire."),
+                60,
+            ),
+        ):
+            register_home_link(
+                HomeLink(
+                    role=Role.COORDINATOR,
+                    url_name=url_name,
+                    label=label,
+                    description=description,
+                    order=order,
+                    in_menu=False,
+                )
+            )

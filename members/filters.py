@@ -9,7 +9,17 @@ from crispy_forms.layout import Column, Layout, Row
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, Delivery, Language, Member, Membership, Role
+from .models import (
+    Channel,
+    Consent,
+    ConsentPurpose,
+    Delivery,
+    Language,
+    Member,
+    Membership,
+    Role,
+    VolunteerProfile,
+)
 from .names import name_key
 
 
@@ -83,10 +93,25 @@ class MemberFilter(django_filters.FilterSet):
         empty_label=_("Anyone"),
         method="with_role",
     )
+    volunteer = django_filters.ChoiceFilter(
+        label=_("Volunteer"),
+        choices=[("yes", _("Volunteers")), ("no", _("Not volunteers"))],
+        empty_label=_("Anyone"),
+        method="is_volunteer",
+    )
+    consent = django_filters.ChoiceFilter(
+        label=_("Consent"),
+        choices=[
+            (_("Has given"), [(f"given:{p.value}", p.label) for p in ConsentPurpose]),
+            (_("Has not given"), [(f"missing:{p.value}", p.label) for p in ConsentPurpose]),
+        ],
+        empty_label=_("Any consent"),
+        method="with_consent",
+    )
 
     class Meta:
         model = Member
-        fields = ["q", "zone", "municipality", "language", "role"]
+        fields = ["q", "zone", "municipality", "language", "role", "volunteer", "consent"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +126,8 @@ class MemberFilter(django_filters.FilterSet):
                 Column("zone", css_class="col-6 col-md-2"),
                 Column("language", css_class="col-6 col-md-2"),
                 Column("role", css_class="col-6 col-md-2"),
+                Column("volunteer", css_class="col-6 col-md-3"),
+                Column("consent", css_class="col-6 col-md-4"),
                 css_class="g-2",
             ),
             StrictButton(_("Search"), type="submit", css_class="btn-nucleo mb-3"),
@@ -131,3 +158,18 @@ class MemberFilter(django_filters.FilterSet):
             user=OuterRef("user"), association=OuterRef("association"), **{f"is_{value}": True}
         )
         return queryset.filter(Exists(memberships))
+
+    def is_volunteer(self, queryset, name, value):
+        active = Exists(
+            VolunteerProfile.objects.filter(member=OuterRef("pk"), opted_out_at__isnull=True)
+        )
+        return queryset.filter(active) if value == "yes" else queryset.filter(~active)
+
+    def with_consent(self, queryset, name, value):
+        state, _sep, purpose = value.partition(":")
+        given = Exists(
+            Consent.objects.filter(
+                member=OuterRef("pk"), purpose=purpose, withdrawn_at__isnull=True
+            )
+        )
+        return queryset.filter(given) if state == "given" else queryset.filter(~given)

@@ -73,3 +73,52 @@ register_kind(
         body=_("%(details)s"),
     )
 )
+register_kind(
+    NotificationKind(
+        code="members.insurance_expiring",
+        group=KindGroup.REMINDERS,
+        title=_("The volunteers' insurance expires on %(ends_on)s"),
+        body=_(
+            "Policy %(policy_number)s with %(insurer)s covers your volunteers until "
+            "%(ends_on)s. Renew it, or record the new policy, before then: volunteers "
+            "without insurance cannot take tasks."
+        ),
+    )
+)
+# Data-protection rights: never the person's name (it would stay in other inboxes after
+# an erasure), only the entry's number and a link.
+register_kind(
+    NotificationKind(
+        code="members.erasure_requested",
+        group=KindGroup.REMINDERS,
+        title=_("Request to be forgotten: entry #%(entry)s"),
+        body=_(
+            "A member of your association (entry #%(entry)s) asked to be forgotten. "
+            "Decide within 30 days: the request shows what the law makes the "
+            "association keep."
+        ),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="members.erasure_refused",
+        group=KindGroup.ACCOUNT,
+        title=_("Your request to be forgotten was not accepted"),
+        body=_(
+            "%(association)s keeps your data for the reason given on the page of your "
+            "request. You may ask the association about it, or complain to the Garante "
+            "per la protezione dei dati personali."
+        ),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="members.retention_warning",
+        group=KindGroup.REMINDERS,
+        title=_("Inactive members will be anonymised"),
+        body=_(
+            "Entries of your association inactive for longer than the retention period: "
+            "%(count)s. They will be anonymised from %(date)s unless you keep them."
+        ),
+    )
+)

@@ -177,3 +177,79 @@ def delivery_list(*, association) -> QuerySet[Delivery]:
         .exclude(channel=Channel.IN_APP)
         .select_related("notification__recipient")
     )
+
+
+def member_of_user(*, user: User, association) -> Member | None:
+    """The signed-in person's own registry entry in ``association`` (None without one):
+    self-service pages show this entry and only this one."""
+    if association is None or not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Member.objects.filter(association=association, user=user, anonymised_at__isnull=True)
+        .select_related("preferred_language", "association")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """A purpose as a page shows it: the active consent, if any, and the full story."""
+
+    purpose: str
+    label: str
+    active: object | None
+    records: list
+
+
+def consent_states(*, member: Member) -> list[ConsentState]:
+    """Every purpose, in order, with the person's consents to it (one query)."""
+    from .models import Consent, ConsentPurpose
+
+    records: dict[str, list] = {purpose.value: [] for purpose in ConsentPurpose}
+    consents = (
+        Consent.objects.filter(member=member)
+        .select_related("notice", "given_recorded_by", "withdrawn_recorded_by")
+        .order_by("-given_at", "-pk")
+    )
+    for consent in consents:
+        records.setdefault(consent.purpose, []).append(consent)
+    return [
+        ConsentState(
+            purpose=purpose.value,
+            label=purpose.label,
+            active=next((c for c in records[purpose.value] if c.withdrawn_at is None), None),
+            records=records[purpose.value],
+        )
+        for purpose in ConsentPurpose
+    ]
+
+
+def erasure_request_list(*, association):
+    """The association's requests to be forgotten: those waiting for a decision first,
+    then the newest, with the entry and the people involved."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .models import ErasureRequest
+
+    return (
+        ErasureRequest.objects.for_association(association)
+        .select_related("member", "requested_by", "decided_by")
+        .annotate(
+            waiting=Case(
+                When(status=ErasureRequest.Status.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("waiting", "-requested_at", "-pk")
+    )
+
+
+def retention_warned_list(*, association) -> QuerySet[Member]:
+    """Entries the retention task warned about and will anonymise unless kept."""
+    return (
+        Member.objects.for_association(association)
+        .filter(retention_warned_at__isnull=False, anonymised_at__isnull=True)
+        .select_related("user")
+        .order_by("retention_warned_at", "pk")
+    )

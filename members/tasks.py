@@ -62,3 +62,30 @@ def deliveries_sweep_task() -> int:
 @shared_task(acks_late=True)
 def reminders_due_task() -> int:
     return services.reminders_send_due()
+
+
+# A file of 20,000 rows takes minutes, past the default time limits of a task.
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=30 * 60, time_limit=32 * 60)
+def member_import_task(job_id: int) -> None:
+    """Import a spreadsheet of members (claimed by the service: a second run does nothing)."""
+    from .services.imports import member_import_run
+
+    member_import_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def member_anonymise_task(request_id: int) -> bool:
+    """Carry out an approved erasure request (claimed by status: a second run is a no-op)."""
+    from .services.privacy import erasure_request_complete
+
+    return erasure_request_complete(request_id=request_id)
+
+
+@shared_task(acks_late=True)
+def member_retention_task() -> dict:
+    """The nightly retention pass: warn about, then anonymise, long-inactive members."""
+    from dataclasses import asdict
+
+    from .services.privacy import member_retention_run
+
+    return asdict(member_retention_run())

@@ -12,12 +12,9 @@ so importing the same file again updates the services instead of adding them twi
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal, InvalidOperation
@@ -30,16 +27,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members import tabular
+
+# The reading of CSV and XLSX files is shared with the registry's import.
+ImportFileError = tabular.TableFileError
+SheetRow = tabular.SheetRow
+normalize_header = tabular.normalize_header
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 BATCH_SIZE = 200
 PREVIEW_ROWS = 10
 # What a job keeps of the error report: enough to act on, never megabytes of JSON.
 MAX_STORED_ERRORS = 1000
-
-
-class ImportFileError(Exception):
-    """The file cannot be read as a table: the message says why, for the person."""
 
 
 @dataclass(frozen=True)
@@ -204,15 +204,6 @@ FIELDS: tuple[ImportField, ...] = (
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 
 
-@dataclass(frozen=True)
-class SheetRow:
-    """A data row of the file: ``number`` is the row as the person sees it in their
-    spreadsheet (the header is row 1)."""
-
-    number: int
-    values: dict[str, str]
-
-
 @dataclass
 class CleanRow:
     """A valid row, normalised: what will be written."""
@@ -253,119 +244,13 @@ class ImportCounts:
 
 
 def read_rows(file: IO[bytes], filename: str) -> tuple[list[str], list[SheetRow]]:
-    """The header and the data rows of a CSV or XLSX file. Blank rows are left out (they
-    keep their numbers for the next ones). Raises ImportFileError with a message for
-    the person when the file is not a table we can read."""
-    name = (filename or "").lower()
-    if name.endswith(".csv"):
-        table = _csv_table(_read_limited(file))
-    elif name.endswith(".xlsx"):
-        table = _xlsx_table(_read_limited(file))
-    else:
-        raise ImportFileError(_("The file must be a spreadsheet saved as CSV or XLSX."))
-
-    headers: list[str] = []
-    rows: list[SheetRow] = []
-    for number, cells in enumerate(table, start=1):
-        if not headers:
-            if not any(cells):
-                raise ImportFileError(_("The first row must hold the column names."))
-            headers = _unique_headers(cells)
-            continue
-        if not any(cells):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows: split it into smaller files.")
-                % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
-            )
-        cells = list(cells) + [""] * (len(headers) - len(cells))
-        rows.append(SheetRow(number, dict(zip(headers, cells, strict=False))))
-    if not headers or not rows:
-        raise ImportFileError(_("The file is empty: it has no rows to import."))
-    return headers, rows
+    """The header and the data rows of a CSV or XLSX file (``members.tabular``), within
+    this module's limits. Raises ImportFileError with a message for the person."""
+    return tabular.read_table(file, filename, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
 
 
 def _read_limited(file: IO[bytes]) -> bytes:
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(max)s MB.") % {"max": MAX_BYTES // (1024 * 1024)}
-        )
-    if not data.strip():
-        raise ImportFileError(_("The file is empty: it has no rows to import."))
-    return data
-
-
-def _csv_table(data: bytes) -> Iterable[list[str]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(
-            _("The file's characters cannot be read: save it again as CSV UTF-8.")
-        )
-    if "\x00" in text:
-        raise ImportFileError(_("This does not look like a CSV file: save it again as CSV."))
-    # Italian spreadsheets save CSV with ";" (the comma is the decimal separator): the
-    # header's most frequent separator is the file's.
-    first_line = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
-    delimiter = max(";,\t|", key=first_line.count)
-    try:
-        return [
-            [c.strip() for c in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
-    except csv.Error as error:
-        raise ImportFileError(
-            _("The CSV file is malformed: %(error)s") % {"error": error}
-        ) from None
-
-
-def _xlsx_table(data: bytes) -> Iterable[list[str]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFileError(
-            _("This does not look like an Excel (XLSX) file: open it and save it again.")
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _unique_headers(cells: list[str]) -> list[str]:
-    headers: list[str] = []
-    for index, cell in enumerate(cells, start=1):
-        header = cell.strip() or _("column %(n)s") % {"n": index}
-        base, n = header, 2
-        while header in headers:
-            header, n = f"{base} ({n})", n + 1
-        headers.append(header)
-    return headers
+    return tabular.read_limited(file, max_bytes=MAX_BYTES)
 
 
 def read_hsds_package(file: IO[bytes]) -> list[dict]:
@@ -395,36 +280,10 @@ def read_hsds_package(file: IO[bytes]) -> list[dict]:
 # --- Mapping ---------------------------------------------------------------------------
 
 
-def normalize_header(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
-
-
 def guess_mapping(headers: list[str]) -> dict[str, str]:
-    """Our field → the column of the file it most likely is, from the header names.
-
-    An exact alias beats an alias found as whole words in a longer header ("Nome del
-    servizio"), and a longer alias beats a shorter one; each column serves one field."""
-    candidates: list[tuple[int, int, str, str]] = []
-    for position, header in enumerate(headers):
-        normalized = normalize_header(header)
-        padded = f" {normalized} "
-        for f in FIELDS:
-            best = 0
-            for alias in f.aliases:
-                if normalized == alias:
-                    best = max(best, 1000)
-                elif f" {alias} " in padded:
-                    best = max(best, len(alias))
-            if best:
-                candidates.append((best, -position, f.key, header))
-    mapping: dict[str, str] = {}
-    taken: set[str] = set()
-    for _score, _position, key, header in sorted(candidates, reverse=True):
-        if key not in mapping and header not in taken:
-            mapping[key] = header
-            taken.add(header)
-    return {f.key: mapping[f.key] for f in FIELDS if f.key in mapping}
+    """Our field → the column of the file it most likely is, from the header names
+    (``members.tabular.guess_mapping``)."""
+    return tabular.guess_mapping(headers, FIELDS)
 
 
 # --- Validation ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from members.models import (
     User,
     VolunteerProfile,
 )
+from members.names import name_key
 
 PASSWORD = "a-Strong-test-passw0rd"
 
@@ -78,6 +79,8 @@ class MemberFactory(factory.django.DjangoModelFactory):
     municipality = "Caserta"
     year_of_birth = 1990
     household_size = 2
+    # What the registry services keep (duplicate checks and search read it).
+    name_key = factory.LazyAttribute(lambda o: name_key(f"{o.first_name} {o.last_name}"))
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):
@@ -267,3 +270,34 @@ def service_with_location(**kwargs):
     PhoneFactory(service=service)
     ScheduleFactory(service=service)
     return service
+
+
+class VolunteerRegisterEntryFactory(factory.django.DjangoModelFactory):
+    """An enrolment written straight to the table (the number by sequence): for tests
+    that need an entry to exist, not for the numbering, which the service owns."""
+
+    class Meta:
+        model = "members.VolunteerRegisterEntry"
+
+    association = factory.SubFactory(AssociationFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    kind = "enrolment"
+    first_name = "Mario"
+    last_name = "Rossi"
+    fiscal_code = "RSSMRA80A01H501U"
+    birth_date = datetime.date(1980, 1, 1)
+    birth_place = "Roma"
+    residence = "Via Roma 1, Caserta (CE)"
+    start_date = datetime.date(2024, 1, 15)
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class InsurancePolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.InsurancePolicy"
+
+    association = factory.SubFactory(AssociationFactory)
+    insurer = "Cattolica Assicurazioni"
+    policy_number = factory.Sequence(lambda n: f"POL-{n:05d}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=335))

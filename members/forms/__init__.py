@@ -228,6 +228,20 @@ class NotificationPreferencesForm(forms.Form):
         return {group.value: set(self.cleaned_data[group.value]) for group in CHOOSABLE_GROUPS}
 
 
+def phone_cleaned(raw: str) -> str:
+    """A registry phone as typed → E.164, or the form error people understand."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        return normalize_phone(raw)
+    except ValueError:
+        raise forms.ValidationError(
+            _("Enter a phone number with digits only, e.g. +39 333 123 4567."),
+            code="invalid",
+        ) from None
+
+
 class MemberForm(forms.ModelForm):
     """A registry entry as an operator writes it. The phone is normalised here; the
     service looks for duplicates, and when it finds some the view calls
@@ -291,16 +305,7 @@ class MemberForm(forms.ModelForm):
             self.helper.layout.insert(len(self.helper.layout) - 1, "different_person")
 
     def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        try:
-            return normalize_phone(raw)
-        except ValueError:
-            raise forms.ValidationError(
-                _("Enter a phone number with digits only, e.g. +39 333 123 4567."),
-                code="invalid",
-            ) from None
+        return phone_cleaned(self.cleaned_data["phone"])
 
     def offer_duplicates(self, candidates: list[Member]) -> None:
         """Show the possible duplicates' question: the entry is saved only once the

@@ -23,6 +23,7 @@ from .consents import (
     consent_require,
     consent_withdraw,
     privacy_notice_current,
+    privacy_notice_publish,
 )
 from .empowerment import empowerment_path, empowerment_record
 from .notifications import (
@@ -44,6 +45,7 @@ from .registry import (
     member_create,
     member_find_duplicates,
     member_update,
+    member_update_own,
 )
 
 __all__ = [
@@ -70,6 +72,7 @@ __all__ = [
     "member_create",
     "member_find_duplicates",
     "member_update",
+    "member_update_own",
     "membership_grant_role",
     "notification_mark_read",
     "notifications_mark_all_read",
@@ -77,6 +80,7 @@ __all__ = [
     "notify_many",
     "preferences_save",
     "privacy_notice_current",
+    "privacy_notice_publish",
     "reminder_schedule",
     "reminders_cancel",
     "reminders_send_due",

@@ -12,8 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Association, Invitation, Member, Membership, Role, SignInAttempt, User
+from ..models import (
+    Association,
+    EmpowermentStage,
+    Invitation,
+    Member,
+    Membership,
+    Role,
+    SignInAttempt,
+    User,
+)
 from ..selectors import forget_memberships, membership_in
+from .empowerment import empowerment_record
 
 ACTIVE_ASSOCIATION_SESSION_KEY = "nucleo_active_association"
 
@@ -143,6 +153,7 @@ def _member_link(*, invitation: Invitation, user: User) -> Member:
         member.save(update_fields=["user", "email", "updated_at"])
     else:
         member.save()
+    empowerment_record(member=member, stage=EmpowermentStage.REGISTERED)
     return member
 
 
@@ -160,6 +171,10 @@ def membership_grant_role(*, user: User, association: Association, role: Role) -
         setattr(membership, field, True)
         membership.save(update_fields=[field])
     forget_memberships(user)
+    if role == Role.FACILITATOR:
+        member = Member.objects.filter(user=user, association=association).first()
+        if member is not None:
+            empowerment_record(member=member, stage=EmpowermentStage.FACILITATOR)
     return membership
 
 

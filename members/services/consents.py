@@ -119,3 +119,18 @@ def consent_withdraw(*, member: Member, purpose: str, by: User) -> Consent | Non
     consent._history_user = by
     consent.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
     return consent
+
+
+@transaction.atomic
+def privacy_notice_publish(*, association, version: str, text: str, by: User) -> PrivacyNotice:
+    """Publish a new version of the association's privacy notice (coordinators). Earlier
+    consents keep pointing at the version their person was shown."""
+    from ..selectors import membership_in
+
+    membership = membership_in(by, association.pk)
+    if membership is None or not membership.is_coordinator:
+        raise PermissionDenied
+    notice = PrivacyNotice(association=association, version=version.strip(), text=text.strip())
+    notice.full_clean()
+    notice.save()
+    return notice

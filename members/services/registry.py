@@ -15,10 +15,11 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
-from ..models import Association, Language, Member, User
+from ..models import Association, EmpowermentStage, Language, Member, User
 from ..names import name_key
 from ..selectors import membership_in
 from ..sms import normalize_phone
+from .empowerment import empowerment_record
 
 #: The fields an operator writes; the rest (association, account, key) are the system's.
 REGISTRY_FIELDS = (
@@ -148,6 +149,7 @@ def member_create(
     member._history_user = by
     member.save()
     member.languages.set(languages)
+    empowerment_record(member=member, stage=EmpowermentStage.REGISTERED)
     return member
 
 
@@ -179,6 +181,49 @@ def member_update(
     if changed:
         member.full_clean()
         _check_duplicates(member=member, confirmed_different=confirmed_different)
+        member._history_user = by
+        member.save(update_fields=[*changed, "updated_at"])
+    if languages is not None:
+        languages = list(languages)
+        if {lang.pk for lang in languages} != set(member.languages.values_list("pk", flat=True)):
+            member.languages.set(languages)
+    return member
+
+
+#: What a person may correct on their own entry (the rest is the association's record).
+OWN_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_language",
+    "phone",
+    "municipality",
+    "zone",
+    "household_size",
+)
+
+
+@transaction.atomic
+def member_update_own(
+    *, member: Member, by: User, languages: Iterable[Language] | None = None, **fields
+) -> Member:
+    """A person corrects their own entry. No duplicate check: they are who they are, and
+    a clash with someone else's entry is for the operators to see, not for them."""
+    unknown = set(fields) - set(OWN_FIELDS)
+    if unknown:
+        raise TypeError(f"not fields a person edits: {sorted(unknown)}")
+    if member.user_id is None or member.user_id != by.pk:
+        raise PermissionDenied
+    if "phone" in fields:
+        fields["phone"] = _normalised_phone(fields["phone"])
+    changed = [name for name, value in fields.items() if getattr(member, name) != value]
+    for name in changed:
+        setattr(member, name, fields[name])
+    key = name_key(f"{member.first_name} {member.last_name}")
+    if key != member.name_key:
+        member.name_key = key
+        changed.append("name_key")
+    if changed:
+        member.full_clean()
         member._history_user = by
         member.save(update_fields=[*changed, "updated_at"])
     if languages is not None:

@@ -19,6 +19,7 @@ from ..decorators import role_required
 from ..filters import DeliveryFilter, MemberFilter
 from ..forms import InvitationForm, MemberForm, NotificationPreferencesForm
 from ..models import Delivery, Invitation, Member, Notification, Role, User
+from ..panels import member_panels_for
 
 PAGE_SIZE = 25
 
@@ -65,6 +66,7 @@ def member_detail_view(request, pk: int):
             "can_see_notes": request.user.has_perm("members.view_member_notes", member),
             "can_edit": can_edit,
             "changes": selectors.member_recent_changes(member=member) if can_edit else [],
+            "panels": member_panels_for(request, member),
         },
     )
 

@@ -321,3 +321,17 @@ def test_registry_writes_check_who_writes(association, other_association):
         services.member_create(association=association, by=member_user, first_name="Ada")
     with pytest.raises(PermissionDenied):
         services.member_update(member=entry, by=outsider, first_name="Ada")
+
+
+@pytest.mark.parametrize("n", [1, 100])
+def test_registry_list_query_count_is_constant(
+    operator_client, association, django_assert_num_queries, n
+):
+    MemberFactory.create_batch(n, association=association)
+    operator_client.get(reverse("members:member-list"))  # warm the session and caches
+    # user (session cached), memberships+associations, staff TOTP check, member count,
+    # unread notifications count, the filter's language choices, page of members with
+    # language and account, their languages
+    with django_assert_num_queries(8):
+        response = operator_client.get(reverse("members:member-list"))
+    assert len(response.context["page"]) == min(n, 25)

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from members.models import Association, Language, Member, Role, User
 from members.services import membership_grant_role, welcome
+from members.demo import seed_members
 from resources.demo import seed_resources
 
 DEMO_PASSWORD = "nucleo-demo-2026"
@@ -58,7 +59,7 @@ REGISTRY = [
     ("si-teverola", "Grace", "Mensah", "Teverola", ["en", "ak"], 1990, 5, "+39 389 555 0101"),
 ]
 
-DEMO_SEEDERS: list = [seed_resources]  # callables taking (stdout,), run after the people
+DEMO_SEEDERS: list = [seed_members, seed_resources]  # callables taking (stdout,), run after the people
 
 
 class Command(BaseCommand):
