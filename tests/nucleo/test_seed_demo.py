@@ -81,3 +81,24 @@ def test_demo_coordinator_signs_in_with_the_printed_totp_secret(db):
     home = client.get(reverse("home"))
     assert home.status_code == 200
     assert 'data-role="coordinator"' in home.content.decode()
+
+
+def test_seed_demo_fills_the_registry_and_the_solidarity_network(db):
+    from members.models import (
+        Consent,
+        EmpowermentStep,
+        PrivacyNotice,
+        VolunteerProfile,
+        VolunteerRegisterEntry,
+    )
+
+    _seed()
+    home = Association.objects.get(slug="migr-azioni")
+    assert Member.objects.filter(association=home).count() >= 60
+    volunteers = VolunteerProfile.objects.filter(association=home)
+    assert volunteers.count() == 15
+    assert all(v.skills.exists() and v.slots.exists() for v in volunteers)
+    assert PrivacyNotice.objects.filter(association=home).exists()
+    assert Consent.objects.filter(association=home, purpose="registry").count() >= 60
+    assert VolunteerRegisterEntry.objects.filter(association=home).count() == 4
+    assert EmpowermentStep.objects.filter(association=home, stage="volunteer").count() == 15

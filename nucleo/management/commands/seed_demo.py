@@ -10,9 +10,9 @@ from allauth.mfa.utils import decrypt
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from members.demo import seed_members
 from members.models import Association, Language, Member, Role, User
 from members.services import membership_grant_role, welcome
-from members.demo import seed_members
 from resources.demo import seed_resources
 
 DEMO_PASSWORD = "nucleo-demo-2026"
@@ -59,7 +59,8 @@ REGISTRY = [
     ("si-teverola", "Grace", "Mensah", "Teverola", ["en", "ak"], 1990, 5, "+39 389 555 0101"),
 ]
 
-DEMO_SEEDERS: list = [seed_members, seed_resources]  # callables taking (stdout,), run after the people
+# Callables taking (stdout,), run after the people.
+DEMO_SEEDERS: list = [seed_members, seed_resources]
 
 
 class Command(BaseCommand):
