@@ -263,7 +263,11 @@ def slot_formset(data=None, *, volunteer: VolunteerProfile | None, add_rows: int
         # "Add another slot" without JavaScript: the same typed values and one row more.
         data = data.copy()
         key = f"{SLOT_PREFIX}-TOTAL_FORMS"
-        data[key] = str(int(data.get(key) or 0) + add_rows)
+        try:
+            total = int(data.get(key) or 0)
+        except ValueError:
+            total = 0  # a tampered count: the formset then reports the form as broken
+        data[key] = str(max(0, min(total, 20)) + add_rows)
     formset = SlotFormSet(data, queryset=queryset, prefix=SLOT_PREFIX)
     if data is None and not queryset.exists():
         formset.extra = 1

@@ -55,6 +55,8 @@ def consent_require(*, member: Member, purpose: str) -> None:
 
 
 def _may_record(by: User, member: Member) -> bool:
+    if member.anonymised_at is not None:
+        return False  # nobody left to consent: the entry only keeps counts
     return member.user_id == by.pk or by.has_perm("members.change_member", member)
 
 

@@ -272,3 +272,14 @@ def test_registry_filters_volunteers(operator_client, association):
     names = lambda r: {m.first_name for m in r.context["page"]}  # noqa: E731
     assert names(operator_client.get(url, {"volunteer": "yes"})) == {"Helper"}
     assert names(operator_client.get(url, {"volunteer": "no"})) == {"Helped"}
+
+
+def test_no_consent_is_recorded_on_an_anonymised_entry(association, notice):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    operator = user_with_role(association, Role.OPERATOR)
+    member = MemberFactory(association=association, anonymised_at=timezone.now())
+    with pytest.raises(PermissionDenied):
+        services.consent_give(member=member, purpose="registry", by=operator)
+    assert not Consent.objects.exists()

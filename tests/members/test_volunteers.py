@@ -253,6 +253,17 @@ def test_add_another_slot_without_javascript_keeps_what_was_typed(member_client)
     assert not VolunteerProfile.objects.exists()  # nothing saved yet
 
 
+@pytest.mark.parametrize("count", ["abc", "1.5", "-3", "9999"])
+def test_a_tampered_row_count_is_not_a_server_error(member_client, count):
+    skill = SkillFactory(association=member_client.association)
+    data = _form_data([skill], zones="Centro", slots=[(0, "10:00", "11:30")])
+    data["add_slot"] = "1"
+    data["slots-TOTAL_FORMS"] = count
+    response = member_client.post(reverse(ME), data)
+    assert response.status_code == 200
+    assert not VolunteerProfile.objects.exists()
+
+
 def test_htmx_adds_a_row_and_moves_the_row_count(member_client):
     response = member_client.get(
         reverse("members:me-volunteer-slot-add"), {"slots-TOTAL_FORMS": "2"}, HTTP_HX_REQUEST="true"
