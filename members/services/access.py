@@ -157,6 +157,16 @@ def _member_link(*, invitation: Invitation, user: User) -> Member:
     return member
 
 
+def role_require(user: User | None, association: Association | int, *roles: str) -> Membership:
+    """The user's membership of ``association`` if it holds one of ``roles``; otherwise
+    ``PermissionDenied``. The one role check every service of this app makes."""
+    association_id = association if isinstance(association, int) else association.pk
+    membership = membership_in(user, association_id) if user is not None else None
+    if membership is None or not membership.has_role(*roles):
+        raise PermissionDenied
+    return membership
+
+
 @transaction.atomic
 def membership_grant_role(*, user: User, association: Association, role: Role) -> Membership:
     membership = (

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Consent, ConsentPurpose, Member, PrivacyNotice, User
+from ..models import Consent, ConsentPurpose, Member, PrivacyNotice, Role, User
+from .access import role_require
 
 
 class ConsentRequired(Exception):
@@ -127,11 +128,7 @@ def consent_withdraw(*, member: Member, purpose: str, by: User) -> Consent | Non
 def privacy_notice_publish(*, association, version: str, text: str, by: User) -> PrivacyNotice:
     """Publish a new version of the association's privacy notice (coordinators). Earlier
     consents keep pointing at the version their person was shown."""
-    from ..selectors import membership_in
-
-    membership = membership_in(by, association.pk)
-    if membership is None or not membership.is_coordinator:
-        raise PermissionDenied
+    role_require(by, association, Role.COORDINATOR)
     notice = PrivacyNotice(association=association, version=version.strip(), text=text.strip())
     notice.full_clean()
     notice.save()

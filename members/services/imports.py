@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from .. import imports
 from ..models import (
+    STAFF_ROLES,
     Association,
     EmpowermentStage,
     EmpowermentStep,
@@ -27,7 +28,7 @@ from ..models import (
     MemberImportJob,
     User,
 )
-from ..selectors import membership_in
+from .access import role_require
 
 Status = MemberImportJob.Status
 #: The entries of a job's ``errors`` that list rows already in the registry (the others
@@ -39,18 +40,12 @@ class MemberImportError(Exception):
     """The import cannot take this step now: the message says why, for the person."""
 
 
-def _check_staff(*, user: User | None, association: Association) -> None:
-    membership = membership_in(user, association.pk) if user is not None else None
-    if membership is None or not membership.is_staff_role:
-        raise PermissionDenied
-
-
 @transaction.atomic
 def member_import_create(
     *, association: Association, by: User, file, total_rows: int
 ) -> MemberImportJob:
     """A job for a file the upload form has already read."""
-    _check_staff(user=by, association=association)
+    role_require(by, association, *STAFF_ROLES)
     job = MemberImportJob(
         association=association,
         created_by=by,
@@ -74,7 +69,7 @@ def member_import_set_mapping(
     *, job: MemberImportJob, by: User, mapping: dict[str, str]
 ) -> MemberImportJob:
     """Which column of the file is which field of the registry (first name required)."""
-    _check_staff(user=by, association=job.association)
+    role_require(by, job.association, *STAFF_ROLES)
     if not mapping.get("first_name"):
         raise MemberImportError(_("Choose the column with the first names."))
     unknown_fields = set(mapping) - set(imports.FIELDS_BY_KEY)
@@ -109,7 +104,7 @@ def member_import_plan(*, job: MemberImportJob) -> imports.ImportPlan:
 @transaction.atomic
 def member_import_start(*, job: MemberImportJob, by: User) -> MemberImportJob:
     """Queue the import of the valid rows. Starting twice starts it once."""
-    _check_staff(user=by, association=job.association)
+    role_require(by, job.association, *STAFF_ROLES)
     claimed = MemberImportJob.objects.filter(pk=job.pk, status=Status.CHECKED).update(
         status=Status.QUEUED, processed_rows=0, created_rows=0, skipped_rows=0, errors=[]
     )
@@ -137,7 +132,7 @@ def member_import_run(*, job_id: int) -> None:
     language = getattr(job.created_by, "language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
-            _check_staff(user=job.created_by, association=job.association)
+            role_require(job.created_by, job.association, *STAFF_ROLES)
             _run(job)
         except PermissionDenied:
             _finish(
@@ -267,7 +262,7 @@ def member_import_batch(
     entries this import created so far (filled in here)."""
     from simple_history.utils import bulk_create_with_history
 
-    _check_staff(user=by, association=association)
+    role_require(by, association, *STAFF_ROLES)
     Association.objects.select_for_update().filter(pk=association.pk).first()
     newcomers = imports.RegistryIndex(last_member_pk=index.last_member_pk)
     newcomers.add_registered(association, skip=ours)

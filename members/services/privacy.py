@@ -47,7 +47,7 @@ from ..models import (
     VolunteerProfile,
     VolunteerRegisterEntry,
 )
-from ..selectors import membership_in
+from .access import role_require
 from .notifications import notify, notify_many
 
 #: What an anonymised entry is called: no personal data, the same in every language.
@@ -596,9 +596,7 @@ def erasure_request_decide(
 ) -> ErasureRequest:
     """A coordinator approves (the anonymisation is queued) or refuses (the person is
     told) a pending request."""
-    membership = membership_in(by, request.association_id)
-    if membership is None or not membership.has_role(Role.COORDINATOR):
-        raise PermissionDenied
+    role_require(by, request.association_id, Role.COORDINATOR)
     status = ErasureRequest.Status.APPROVED if approve else ErasureRequest.Status.REFUSED
     now = timezone.now()
     claimed = ErasureRequest.objects.filter(
@@ -725,9 +723,7 @@ def member_retention_run(*, now: datetime.datetime | None = None) -> RetentionRu
 def member_retention_keep(*, member: Member, by: User) -> Member:
     """A coordinator keeps a warned entry: the warning goes and the decision counts as
     activity (recorded in the entry's history with who made it)."""
-    membership = membership_in(by, member.association_id)
-    if membership is None or not membership.has_role(Role.COORDINATOR):
-        raise PermissionDenied
+    role_require(by, member.association_id, Role.COORDINATOR)
     member.retention_warned_at = None
     member._history_user = by
     member.save(update_fields=["retention_warned_at", "updated_at"])

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 
-from ..models import Association, EmpowermentStage, Language, Member, User
+from ..models import STAFF_ROLES, Association, EmpowermentStage, Language, Member, User
 from ..names import name_key
-from ..selectors import membership_in
 from ..sms import normalize_phone
+from .access import role_require
 from .empowerment import empowerment_record
 
 #: The fields an operator writes; the rest (association, account, key) are the system's.
@@ -138,9 +138,7 @@ def member_create(
     unknown = set(fields) - set(REGISTRY_FIELDS)
     if unknown:
         raise TypeError(f"not registry fields: {sorted(unknown)}")
-    membership = membership_in(by, association.pk)
-    if membership is None or not membership.is_staff_role:
-        raise PermissionDenied
+    role_require(by, association, *STAFF_ROLES)
     member = Member(association=association, **fields)
     member.phone = _normalised_phone(member.phone)
     member.name_key = name_key(f"{member.first_name} {member.last_name}")

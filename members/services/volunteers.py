@@ -38,20 +38,13 @@ from ..models import (
     VolunteerRegisterEntry,
     Weekday,
 )
-from ..selectors import membership_in
+from .access import role_require
 from .empowerment import empowerment_record
 from .notifications import reminder_schedule, reminders_cancel
 
 INSURANCE_REMINDER_KIND = "members.insurance_expiring"
 #: The hour of the day (local time) expiry reminders are due.
 REMINDER_HOUR = time(9, 0)
-
-
-def _require_role(by: User, association: Association | int, *roles: str) -> None:
-    association_id = association if isinstance(association, int) else association.pk
-    membership = membership_in(by, association_id)
-    if membership is None or not membership.has_role(*roles):
-        raise PermissionDenied
 
 
 # --- Skills catalogue ----------------------------------------------------------------------
@@ -115,7 +108,7 @@ def skill_create(
     name_en: str,
     language: Language | None = None,
 ) -> Skill:
-    _require_role(by, association, Role.COORDINATOR)
+    role_require(by, association, Role.COORDINATOR)
     skill = Skill(
         association=association,
         kind=kind,
@@ -133,7 +126,7 @@ def skill_update(*, skill: Skill, by: User, **fields) -> Skill:
     unknown = set(fields) - set(SKILL_FIELDS)
     if unknown:
         raise TypeError(f"not skill fields: {sorted(unknown)}")
-    _require_role(by, skill.association_id, Role.COORDINATOR)
+    role_require(by, skill.association_id, Role.COORDINATOR)
     if fields.get("kind", skill.kind) != Skill.Kind.INTERPRETING:
         fields["language"] = None
     changed = [name for name, value in fields.items() if getattr(skill, name) != value]
@@ -148,7 +141,7 @@ def skill_update(*, skill: Skill, by: User, **fields) -> Skill:
 @transaction.atomic
 def skill_set_active(*, skill: Skill, by: User, active: bool) -> Skill:
     """Retire a skill (volunteers keep it, nobody new picks it) or bring it back."""
-    _require_role(by, skill.association_id, Role.COORDINATOR)
+    role_require(by, skill.association_id, Role.COORDINATOR)
     if skill.is_active != active:
         skill.is_active = active
         skill.save(update_fields=["is_active"])
@@ -444,7 +437,7 @@ def register_entry_enrol(
     *, association: Association, by: User, member: Member | None, **person
 ) -> VolunteerRegisterEntry:
     """Enrol a non-occasional volunteer in the register."""
-    _require_role(by, association, Role.COORDINATOR)
+    role_require(by, association, Role.COORDINATOR)
     if member is not None and member.association_id != association.pk:
         raise ValidationError(_("This person is not in your association's registry."))
     if set(person) != set(REGISTER_PERSON_FIELDS):
@@ -490,7 +483,7 @@ def register_entry_correct(
 ) -> VolunteerRegisterEntry:
     """Correct ``entry``: a new entry with the right values, amending it. The original
     stays as it was written (the database would refuse anything else)."""
-    _require_role(by, entry.association_id, Role.COORDINATOR)
+    role_require(by, entry.association_id, Role.COORDINATOR)
     if set(person) != set(REGISTER_PERSON_FIELDS):
         raise TypeError(f"register fields expected: {sorted(REGISTER_PERSON_FIELDS)}")
     if entry.kind != VolunteerRegisterEntry.Kind.END and entry.end_date is None:
@@ -514,7 +507,7 @@ def register_entry_end(
 ) -> VolunteerRegisterEntry:
     """Record the end of service of ``entry``'s volunteer, with their details as
     ``entry`` has them."""
-    _require_role(by, entry.association_id, Role.COORDINATOR)
+    role_require(by, entry.association_id, Role.COORDINATOR)
     if entry.kind == VolunteerRegisterEntry.Kind.END or register_entry_has_ended(entry):
         raise ValidationError(
             _("The end of service is already recorded: correct that entry instead.")
@@ -627,7 +620,7 @@ def policy_create(
     ends_on: date,
     volunteers: Iterable[VolunteerProfile] = (),
 ) -> InsurancePolicy:
-    _require_role(by, association, Role.COORDINATOR)
+    role_require(by, association, Role.COORDINATOR)
     volunteers = list(volunteers)
     _check_covered(association.pk, volunteers)
     policy = InsurancePolicy(
@@ -656,7 +649,7 @@ def policy_update(
     unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:
         raise TypeError(f"not policy fields: {sorted(unknown)}")
-    _require_role(by, policy.association_id, Role.COORDINATOR)
+    role_require(by, policy.association_id, Role.COORDINATOR)
     changed = [name for name, value in fields.items() if getattr(policy, name) != value]
     for name in changed:
         setattr(policy, name, fields[name])
