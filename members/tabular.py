@@ -18,8 +18,10 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import IO, Any, Protocol
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 #: An XLSX is a zip: its sheets, unpacked, may be this many times the file's size at
@@ -196,6 +198,25 @@ def unique_headers(cells: Iterable[str]) -> list[str]:
             header, n = f"{base} ({n})", n + 1
         headers.append(header)
     return headers
+
+
+#: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value) -> str:
+    """A value as the text of an exported cell (CSV), neutralised with a leading
+    apostrophe if a spreadsheet would read it as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    elif isinstance(value, date):
+        value = value.isoformat()
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def looks_like_formula(value: str) -> bool:

@@ -7,7 +7,6 @@ import base64
 import csv
 import hashlib
 import io
-from datetime import date, datetime
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -46,6 +45,7 @@ from ..models import (
     VolunteerRegisterEntry,
 )
 from ..services import volunteers as services
+from ..tabular import spreadsheet_cell
 
 PAGE_SIZE = 25
 
@@ -424,22 +424,6 @@ CSV_COLUMNS = [
     ("recorded_at", "Registrato il"),
     ("recorded_by", "Registrato da"),
 ]
-#: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell as text, neutralised if a spreadsheet would read it as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    elif isinstance(value, date):
-        value = value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 @role_required(Role.COORDINATOR)
@@ -459,7 +443,7 @@ def register_export_view(request):
         }
         writer.writerow(
             [
-                csv_cell(values[name] if name in values else getattr(entry, name))
+                spreadsheet_cell(values[name] if name in values else getattr(entry, name))
                 for name, _heading in CSV_COLUMNS
             ]
         )

@@ -313,7 +313,7 @@ def test_csv_export_is_excel_friendly_and_neutralises_formulas(coordinator_clien
     ],
 )
 def test_csv_cells(value, expected):
-    from members.views.volunteers import csv_cell
+    from members.tabular import spreadsheet_cell as csv_cell
 
     assert csv_cell(value) == expected
 
