@@ -452,25 +452,36 @@ def register_entry_enrol(
     return _register_write(entry)
 
 
-def _chain(entry: VolunteerRegisterEntry) -> list[tuple[int, int | None, str]]:
-    """The entries of ``entry``'s person: its enrolment and everything amending it, at
-    any depth, as ``(pk, amends_id, kind)`` (registers are small: one query)."""
+def _register_rows(association_id: int):
+    """The association's register as ``(pk, amends_id, kind)`` rows, and a function that
+    finds the enrolment an entry amends at any depth (registers are small: one query)."""
     rows = list(
-        VolunteerRegisterEntry.objects.filter(association_id=entry.association_id).values_list(
+        VolunteerRegisterEntry.objects.filter(association_id=association_id).values_list(
             "pk", "amends_id", "kind"
         )
     )
     parent = {pk: amends for pk, amends, _kind in rows}
-    root = entry.pk
-    while parent.get(root):
-        root = parent[root]
 
     def root_of(pk: int) -> int:
         while parent.get(pk):
             pk = parent[pk]
         return pk
 
+    return rows, root_of
+
+
+def _chain(entry: VolunteerRegisterEntry) -> list[tuple[int, int | None, str]]:
+    """The entries of ``entry``'s person: its enrolment and everything amending it."""
+    rows, root_of = _register_rows(entry.association_id)
+    root = root_of(entry.pk)
     return [row for row in rows if root_of(row[0]) == root]
+
+
+def register_ended_ids(*, association: Association) -> set[int]:
+    """Entries of people whose end of service is recorded."""
+    rows, root_of = _register_rows(association.pk)
+    ended = {root_of(pk) for pk, _amends, kind in rows if kind == VolunteerRegisterEntry.Kind.END}
+    return {pk for pk, _amends, _kind in rows if root_of(pk) in ended}
 
 
 def register_entry_has_ended(entry: VolunteerRegisterEntry) -> bool:

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,6 +30,15 @@ def member_get_for_user(*, user: User, association, pk: int) -> Member:
     member = get_object_or_404(selectors.member_list(association=association), pk=pk)
     if not user.has_perm("members.view_member", member):
         raise PermissionDenied
+    return member
+
+
+def own_member_or_404(request) -> Member:
+    """The signed-in person's own registry entry in the active association: the one
+    entry a person's own pages show, so they take no id that could be someone else's."""
+    member = selectors.member_of_user(user=request.user, association=request.association)
+    if member is None:
+        raise Http404(_("You have no entry in this association's registry."))
     return member
 
 

@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -32,7 +32,7 @@ from ..decorators import role_required
 from ..forms.privacy import ErasureDecisionForm, ErasureRequestForm
 from ..models import ErasureRequest, Member, Role
 from ..services import privacy as services
-from .core import PAGE_SIZE, member_get_for_user
+from .core import PAGE_SIZE, member_get_for_user, own_member_or_404
 
 # --- The export as a readable page ------------------------------------------------------
 
@@ -153,13 +153,6 @@ def _download(export: dict, filename: str) -> HttpResponse:
     return response
 
 
-def _own_member(request) -> Member:
-    member = selectors.member_of_user(user=request.user, association=request.association)
-    if member is None:
-        raise Http404
-    return member
-
-
 def _export_page(request, member: Member, *, own: bool, form=None):
     export = services.member_export(member=member)
     return render(
@@ -177,12 +170,12 @@ def _export_page(request, member: Member, *, own: bool, form=None):
 
 
 def me_data_view(request):
-    member = _own_member(request)
+    member = own_member_or_404(request)
     return _export_page(request, member, own=True)
 
 
 def me_data_json_view(request):
-    member = _own_member(request)
+    member = own_member_or_404(request)
     export = services.member_export(member=member)
     return _download(export, f"nucleo-my-data-{timezone.localdate():%Y-%m-%d}.json")
 
@@ -203,7 +196,7 @@ def member_export_view(request, pk: int):
 
 
 def me_forget_view(request):
-    member = _own_member(request)
+    member = own_member_or_404(request)
     open_request = services.erasure_request_open(member=member)
     form = ErasureRequestForm(request.POST or None)
     if request.method == "POST" and open_request is None and form.is_valid():

@@ -5,7 +5,6 @@ association — there is no other person's id to guess — and answers 404 witho
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -20,14 +19,7 @@ from ..forms.selfservice import (
 )
 from ..models import ConsentPurpose, Member, PrivacyNotice, Role
 from ..services.registry import OWN_FIELDS
-from .core import member_get_for_user
-
-
-def own_member_or_404(request) -> Member:
-    member = selectors.member_of_user(user=request.user, association=request.association)
-    if member is None:
-        raise Http404(_("You have no entry in this association's registry."))
-    return member
+from .core import member_get_for_user, own_member_or_404
 
 
 def me_view(request):

@@ -22,7 +22,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors
 from ..decorators import role_required
 from ..forms.volunteers import (
     SLOT_PREFIX,
@@ -46,16 +45,7 @@ from ..models import (
 )
 from ..services import volunteers as services
 from ..tabular import spreadsheet_cell
-
-PAGE_SIZE = 25
-
-
-def _own_member_or_404(request) -> Member:
-    """The signed-in person's own registry entry: these pages never take anyone else's."""
-    member = selectors.member_of_user(user=request.user, association=request.association)
-    if member is None:
-        raise Http404(_("You have no entry in this association's registry."))
-    return member
+from .core import PAGE_SIZE, own_member_or_404
 
 
 def _own_volunteer(member: Member) -> VolunteerProfile | None:
@@ -102,7 +92,7 @@ def _me_page(request, *, member, volunteer, form=None, slots=None, pause_form=No
 
 
 def me_volunteer_view(request):
-    member = _own_member_or_404(request)
+    member = own_member_or_404(request)
     volunteer = _own_volunteer(member)
     if request.method != "POST":
         return _me_page(request, member=member, volunteer=volunteer)
@@ -148,7 +138,7 @@ def me_volunteer_view(request):
 def me_volunteer_slot_row_view(request):
     """One more empty availability row (htmx), and the formset's new row count swapped
     out of band. Without JavaScript the "add another slot" button posts the form."""
-    _own_member_or_404(request)
+    own_member_or_404(request)
     try:
         index = int(request.GET.get(f"{SLOT_PREFIX}-TOTAL_FORMS", "0"))
     except ValueError:
@@ -173,7 +163,7 @@ def _active_volunteer_or_redirect(request, member):
 
 @require_POST
 def me_volunteer_pause_view(request):
-    member = _own_member_or_404(request)
+    member = own_member_or_404(request)
     volunteer = _active_volunteer_or_redirect(request, member)
     if volunteer is None:
         return redirect("members:me-volunteer")
@@ -201,7 +191,7 @@ def me_volunteer_pause_view(request):
 
 @require_POST
 def me_volunteer_resume_view(request):
-    member = _own_member_or_404(request)
+    member = own_member_or_404(request)
     volunteer = _active_volunteer_or_redirect(request, member)
     if volunteer is not None:
         services.volunteer_resume(volunteer=volunteer, by=request.user)
@@ -211,7 +201,7 @@ def me_volunteer_resume_view(request):
 
 @require_POST
 def me_volunteer_leave_view(request):
-    member = _own_member_or_404(request)
+    member = own_member_or_404(request)
     volunteer = _active_volunteer_or_redirect(request, member)
     if volunteer is not None:
         services.volunteer_opt_out(volunteer=volunteer, by=request.user)
@@ -345,25 +335,6 @@ def _entry_or_404(request, pk: int) -> VolunteerRegisterEntry:
     )
 
 
-def _ended_ids(association) -> set[int]:
-    """Entries whose volunteer's end of service is recorded (walked in Python: the
-    register is small, and this is one query)."""
-    rows = list(
-        VolunteerRegisterEntry.objects.for_association(association).values_list(
-            "pk", "amends_id", "kind"
-        )
-    )
-    parent = {pk: amends for pk, amends, _kind in rows}
-
-    def root(pk):
-        while parent.get(pk):
-            pk = parent[pk]
-        return pk
-
-    ended_roots = {root(pk) for pk, _amends, kind in rows if kind == "end"}
-    return {pk for pk, _amends, _kind in rows if root(pk) in ended_roots}
-
-
 @role_required(Role.OPERATOR, Role.COORDINATOR)
 def register_list_view(request):
     entries = services.register_entry_list(association=request.association)
@@ -373,7 +344,7 @@ def register_list_view(request):
         "members/register_list.html",
         {
             "page": page,
-            "ended": _ended_ids(request.association),
+            "ended": services.register_ended_ids(association=request.association),
             "can_write": request.membership.has_role(Role.COORDINATOR),
         },
     )
