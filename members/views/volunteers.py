@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -380,31 +381,33 @@ def register_print_view(request):
     )
 
 
+#: The columns of the paper register, headed by the fields' names in the user's language.
 CSV_COLUMNS = [
-    ("number", "Numero"),
-    ("kind", "Tipo"),
-    ("amends", "Rettifica il n."),
-    ("last_name", "Cognome"),
-    ("first_name", "Nome"),
-    ("fiscal_code", "Codice fiscale"),
-    ("birth_date", "Data di nascita"),
-    ("birth_place", "Luogo di nascita"),
-    ("residence", "Residenza"),
-    ("start_date", "Inizio attività"),
-    ("end_date", "Fine attività"),
-    ("recorded_at", "Registrato il"),
-    ("recorded_by", "Registrato da"),
+    "number",
+    "kind",
+    "amends",
+    "last_name",
+    "first_name",
+    "fiscal_code",
+    "birth_date",
+    "birth_place",
+    "residence",
+    "start_date",
+    "end_date",
+    "recorded_at",
+    "recorded_by",
 ]
 
 
 @role_required(Role.COORDINATOR)
 def register_export_view(request):
-    """The register as CSV, in the columns of the paper register (Italian headings:
-    it is a legal document of an Italian association), UTF-8 with a BOM for Excel."""
+    """The register as CSV, in the columns of the paper register, UTF-8 with a BOM for
+    Excel."""
     entries = services.register_entry_list(association=request.association)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([heading for _name, heading in CSV_COLUMNS])
+    fields = VolunteerRegisterEntry._meta
+    writer.writerow([capfirst(fields.get_field(name).verbose_name) for name in CSV_COLUMNS])
     for entry in entries:
         values = {
             "number": entry.number,
@@ -415,7 +418,7 @@ def register_export_view(request):
         writer.writerow(
             [
                 spreadsheet_cell(values[name] if name in values else getattr(entry, name))
-                for name, _heading in CSV_COLUMNS
+                for name in CSV_COLUMNS
             ]
         )
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
