@@ -1158,7 +1158,21 @@ class ErasureRequest(models.Model):
         return f"{self.member_id} {self.status}"
 
 
-class MemberImportJob(models.Model):
+class ImportProgress:
+    """What an import job's progress bar reads (``total_rows``, ``processed_rows``): the
+    member import here, the resource import in ``resources``."""
+
+    total_rows: int
+    processed_rows: int
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class MemberImportJob(ImportProgress, models.Model):
     """An association's spreadsheet of members being imported, with progress."""
 
     class Status(models.TextChoices):
@@ -1192,9 +1206,3 @@ class MemberImportJob(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.models import Association, Language, TenantQuerySet
+from members.models import Association, ImportProgress, Language, TenantQuerySet
 
 
 class Verified(models.Model):
@@ -497,7 +497,7 @@ class Suggestion(models.Model):
         return f"{self.get_status_display()}: {self.payload.get('name', self.service)}"
 
 
-class ImportJob(models.Model):
+class ImportJob(ImportProgress, models.Model):
     """A file being imported (HSDS tabular package or a spreadsheet), with progress."""
 
     class Kind(models.TextChoices):
@@ -536,9 +536,3 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
