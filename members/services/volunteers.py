@@ -537,6 +537,29 @@ def register_entry_end(
     return _register_write(end)
 
 
+def register_person_choices(*, association: Association, query: str):
+    """Whom the coordinator may enrol: active volunteers not yet in the register first,
+    then whoever the search finds in the registry."""
+    in_register = VolunteerRegisterEntry.objects.filter(member=OuterRef("pk"))
+    volunteers = (
+        Member.objects.for_association(association)
+        .filter(volunteer__opted_out_at__isnull=True, volunteer__isnull=False)
+        .annotate(registered=Exists(in_register))
+        .filter(registered=False)
+        .order_by("last_name", "first_name")[:50]
+    )
+    found = (
+        Member.objects.for_association(association)
+        .filter(anonymised_at__isnull=True)
+        .search(query)
+        .annotate(registered=Exists(in_register))
+        .order_by("last_name", "first_name")[:20]
+        if query
+        else []
+    )
+    return volunteers, found
+
+
 def register_entry_list(*, association: Association) -> QuerySet[VolunteerRegisterEntry]:
     return (
         VolunteerRegisterEntry.objects.for_association(association)

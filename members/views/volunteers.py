@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -429,37 +428,15 @@ def register_export_view(request):
     return response
 
 
-def _person_choices(request, query: str):
-    """Whom the coordinator may enrol: active volunteers not yet in the register first,
-    then whoever the search finds in the registry."""
-    association = request.association
-    in_register = VolunteerRegisterEntry.objects.filter(member=OuterRef("pk"))
-    volunteers = (
-        Member.objects.for_association(association)
-        .filter(volunteer__opted_out_at__isnull=True, volunteer__isnull=False)
-        .annotate(registered=Exists(in_register))
-        .filter(registered=False)
-        .order_by("last_name", "first_name")[:50]
-    )
-    found = (
-        Member.objects.for_association(association)
-        .filter(anonymised_at__isnull=True)
-        .search(query)
-        .annotate(registered=Exists(in_register))
-        .order_by("last_name", "first_name")[:20]
-        if query
-        else []
-    )
-    return volunteers, found
-
-
 @role_required(Role.COORDINATOR)
 def register_create_view(request):
     member_pk = request.GET.get("member") or request.POST.get("member")
     if not member_pk:
         search = PersonSearchForm(request.GET or None)
         query = search.cleaned_data["q"] if search.is_valid() else ""
-        volunteers, found = _person_choices(request, query)
+        volunteers, found = services.register_person_choices(
+            association=request.association, query=query
+        )
         return render(
             request,
             "members/register_pick.html",
