@@ -1,7 +1,5 @@
 """django-filter filter sets of the members app's lists."""
 
-import re
-
 import django_filters
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
@@ -20,7 +18,6 @@ from .models import (
     Role,
     VolunteerProfile,
 )
-from .names import name_key
 
 
 class DeliveryFilter(django_filters.FilterSet):
@@ -135,21 +132,7 @@ class MemberFilter(django_filters.FilterSet):
         self.form.helper = helper
 
     def search(self, queryset, name, value):
-        # Each word must match somewhere; a name word also matches by its key, so
-        # "mohammed" finds "Mohamed" and "Muhammad" (members.names).
-        condition = Q()
-        for word in value.split():
-            matches = (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(phone__icontains=word)
-            )
-            key = name_key(word)
-            if " " not in key and len(key) >= 2:
-                matches |= Q(name_key__regex=rf"(^| ){re.escape(key)}")
-            condition &= matches
-        return queryset.filter(condition)
+        return queryset.search(value)
 
     def with_role(self, queryset, name, value):
         if value == NO_ACCOUNT:

@@ -3,6 +3,7 @@ registry, invitations and the sign-in log."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date
 
@@ -229,17 +230,25 @@ def _current_year() -> int:
 
 class MemberQuerySet(TenantQuerySet):
     def search(self, text: str):
+        """Each word must match somewhere; a name word also matches by its key, so
+        "mohammed" finds "Mohamed" and "Muhammad" (members.names)."""
+        from .names import name_key
+
         text = text.strip()
         if not text:
             return self
         condition = Q()
         for word in text.split():
-            condition &= (
+            matches = (
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
                 | Q(email__icontains=word)
                 | Q(phone__icontains=word)
             )
+            key = name_key(word)
+            if " " not in key and len(key) >= 2:
+                matches |= Q(name_key__regex=rf"(^| ){re.escape(key)}")
+            condition &= matches
         return self.filter(condition)
 
 

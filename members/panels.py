@@ -43,6 +43,38 @@ def home_links_for(role: Role) -> list[HomeLink]:
 
 
 @dataclass(frozen=True)
+class HomeWidget:
+    """A block of a role's section on the home page (the operator's overdue follow-ups,
+    a member's next session…): ``template`` rendered with ``context(request)``; a widget
+    whose context is ``None`` is not shown."""
+
+    key: str
+    role: Role
+    template: str
+    context: Callable[[HttpRequest], dict | None]
+    order: int = 100
+
+
+HOME_WIDGETS: dict[str, HomeWidget] = {}
+
+
+def register_home_widget(widget: HomeWidget) -> None:
+    HOME_WIDGETS[widget.key] = widget
+
+
+def home_widgets_for(request: HttpRequest, role: Role) -> list[SafeString]:
+    shown = []
+    for widget in sorted(HOME_WIDGETS.values(), key=lambda widget: widget.order):
+        if widget.role != role:
+            continue
+        context = widget.context(request)
+        if context is None:
+            continue
+        shown.append(render_to_string(widget.template, context, request=request))
+    return shown
+
+
+@dataclass(frozen=True)
 class MemberPanel:
     """A block of the staff page of a registry entry (roles, consents, volunteering, the
     plan's state, enrolments, cases…). ``template`` is included with the page's context
