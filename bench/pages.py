@@ -92,6 +92,21 @@ def some_member(ctx: PageContext) -> dict[str, Any]:
     return {"pk": pk}
 
 
+def some_case(ctx: PageContext) -> dict[str, Any]:
+    """A case the signed-in operator follows, with its timeline and follow-ups; any case
+    of the association for someone who follows none."""
+    from emergencies.models import Case
+
+    cases = Case.objects.filter(association=ctx.association).order_by("pk")
+    pk = (
+        cases.filter(assigned_to=ctx.user).values_list("pk", flat=True).first()
+        or cases.values_list("pk", flat=True).first()
+    )
+    if pk is None:
+        raise BenchNotSeeded("The bench association has no cases: run seed_scale.")
+    return {"pk": pk}
+
+
 register(
     *(Page(role, "home") for role in ("member", "facilitator", "operator", "coordinator")),
     *(
@@ -112,6 +127,14 @@ register(
     Page("member", "resources:directory", optional=True),
     Page("member", "resources:map-data", optional=True),
     Page("member", "hsds-api:service-list", optional=True),
+)
+
+# Case management: the list as its two readers see it, a case file, and the intake form.
+register(
+    Page("operator", "emergencies:case-list"),
+    Page("operator", "emergencies:case-detail", some_case),
+    Page("operator", "emergencies:case-intake"),
+    Page("coordinator", "emergencies:case-list"),
 )
 
 

@@ -28,9 +28,11 @@ from typing import TextIO
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from emergencies.models import Case, CaseEvent, Category, FollowUp, Urgency
+from emergencies.services import categories_seed_defaults
 from members.models import (
     STAFF_ROLES,
     Association,
@@ -155,6 +157,11 @@ def seed(*, factor: float, out: TextIO) -> dict[str, int]:
             f"  {seeder.__name__}: {summary or 'nothing'} created "
             f"({time.perf_counter() - step_started:.2f} s)\n"
         )
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum would gather them later: without them the
+        # planner takes 200,000 bulk-inserted cases for a few hundred.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     out.write(f"Seeded in {time.perf_counter() - started:.2f} s.\n")
     return totals
 
@@ -577,3 +584,163 @@ def resources_seed(ctx: SeedContext) -> dict[str, int]:
         ):  # fmt: skip
             created[table] += len(rows)
     return created
+
+
+# --- Seeder of case management ----------------------------------------------------------
+
+CASE_DESCRIPTIONS = [
+    "Sfratto per morosità tra due settimane, famiglia con due figli piccoli.",
+    "Ha perso il lavoro e non riesce a pagare l'affitto di questo mese.",
+    "Permesso di soggiorno in scadenza, nessun appuntamento in Questura.",
+    "Senza medico di base, ha bisogno di una visita e dei farmaci.",
+    "Dorme in macchina da una settimana dopo aver lasciato l'accoglienza.",
+    "Chiede un pacco alimentare: nessuna entrata da un mese.",
+    "Lavoro nei campi senza contratto, la paga non arriva.",
+    "Minacce dal compagno, ha paura di tornare a casa.",
+    "Il figlio non va a scuola da settimane, la scuola ha convocato la famiglia.",
+    "Multa e bollette arretrate che non capisce, chiede aiuto per rispondere.",
+    "Domanda d'asilo respinta, pochi giorni per il ricorso.",
+    "Isolata e senza sonno dopo un lutto, chiede qualcuno con cui parlare.",
+]
+CASE_ENTRIES = [
+    ("note", "Richiamare nel pomeriggio, al mattino lavora."),
+    ("note", "Serve la mediatrice linguistica al prossimo colloquio."),
+    ("intervention", "Compilata la domanda insieme in sede."),
+    ("intervention", "Accompagnamento allo sportello del Comune."),
+    ("contact", "Colloquio in sede: ricostruita la situazione."),
+    ("contact", "Sentita al telefono per aggiornarla."),
+]
+# Status and its weight: most cases of two years are closed.
+CASE_STATUSES = [
+    (Case.Status.CLOSED, 65),
+    (Case.Status.IN_PROGRESS, 12),
+    (Case.Status.NEW, 6),
+    (Case.Status.TRIAGED, 5),
+    (Case.Status.WAITING, 7),
+    (Case.Status.REFERRED, 5),
+]
+# Days back a case in each state was opened, at most.
+CASE_AGES = {Case.Status.CLOSED: 730, Case.Status.NEW: 3, Case.Status.TRIAGED: 10}
+URGENCY_WEIGHTS = [
+    (Urgency.CRITICAL, 5),
+    (Urgency.HIGH, 25),
+    (Urgency.MEDIUM, 45),
+    (Urgency.LOW, 25),
+]
+
+
+@register
+def cases_seed(ctx: SeedContext) -> dict[str, int]:
+    """Cases at 2,000 per factor over the last two years, most of them closed, each with
+    two timeline entries (its opening and an operator's note, intervention or contact).
+    One case in seven is the bench operator's (their "my cases"), one in twenty the
+    coordinator's. A quarter of them have a follow-up: done on closed cases, on open ones
+    due within three weeks or up to ten days overdue.
+    Every case counts as opened by staff already, so the escalation sweep of critical
+    cases leaves the bench alone."""
+    added_categories = categories_seed_defaults(association=ctx.association)
+    existing = Case.objects.filter(association=ctx.association).count()
+    missing = ctx.rows(2000) - existing
+    rng = ctx.rng
+    category_ids = list(
+        Category.objects.filter(association=ctx.association)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    member_ids = list(
+        Member.objects.filter(association=ctx.association, anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    operator, coordinator = ctx.users[Role.OPERATOR], ctx.users[Role.COORDINATOR]
+    statuses, status_weights = zip(*CASE_STATUSES, strict=True)
+    urgencies, urgency_weights = zip(*URGENCY_WEIGHTS, strict=True)
+    now = timezone.now()
+    created = dict.fromkeys(("cases", "case events", "follow-ups"), 0)
+    for batch in chunks(max(0, missing)):
+        cases = []
+        for n in batch:
+            status = rng.choices(statuses, status_weights)[0]
+            opened_at = now - timedelta(
+                days=rng.uniform(0.01, CASE_AGES.get(status, 180)), minutes=rng.randint(1, 60)
+            )
+            closed = status == Case.Status.CLOSED
+            closed_at = min(opened_at + timedelta(days=rng.uniform(0.1, 60)), now)
+            share = (existing + n) % 20
+            assigned_to = operator if share < 3 else coordinator if share == 3 else None
+            contacted = status != Case.Status.NEW or rng.random() < 0.5
+            cases.append(
+                Case(
+                    association=ctx.association,
+                    member_id=rng.choice(member_ids),
+                    category_id=rng.choice(category_ids),
+                    urgency=rng.choices(urgencies, urgency_weights)[0],
+                    status=status,
+                    outcome=rng.choice(Case.Outcome.values) if closed else "",
+                    channel=rng.choice(Case.Channel.values),
+                    description=rng.choice(CASE_DESCRIPTIONS),
+                    assigned_to=assigned_to,
+                    opened_by=operator if rng.random() < 0.7 else coordinator,
+                    opened_at=opened_at,
+                    first_contact_at=min(
+                        opened_at + timedelta(minutes=rng.randint(5, 3 * 24 * 60)),
+                        closed_at if closed else now,
+                    )
+                    if contacted
+                    else None,
+                    closed_at=closed_at if closed else None,
+                    acknowledged_at=opened_at + timedelta(minutes=rng.randint(1, 30)),
+                )
+            )
+        Case.objects.bulk_create(cases, batch_size=BATCH_SIZE)
+
+        events, follow_ups = [], []
+        for case in cases:
+            worker = case.assigned_to or case.opened_by
+            kind, text = rng.choice(CASE_ENTRIES)
+            entry = CaseEvent(
+                case_id=case.pk,
+                kind=kind,
+                author=worker,
+                created_at=case.first_contact_at or case.opened_at,
+                text=text,
+                confidential=kind == "note" and rng.random() < 0.1,
+            )
+            if kind == "intervention":
+                entry.intervention_type = rng.choice(CaseEvent.InterventionType.values)
+                entry.minutes = rng.choice([15, 30, 45, 60, 90])
+            elif kind == "contact":
+                entry.contact_channel = rng.choice(CaseEvent.ContactChannel.values)
+            events += [
+                CaseEvent(
+                    case_id=case.pk,
+                    kind=CaseEvent.Kind.STATUS,
+                    author=case.opened_by,
+                    created_at=case.opened_at,
+                    to_status=Case.Status.NEW,
+                ),
+                entry,
+            ]
+            if case.status != Case.Status.NEW and rng.random() < 0.25:
+                done = case.status == Case.Status.CLOSED
+                follow_ups.append(
+                    FollowUp(
+                        case_id=case.pk,
+                        title="Richiamare per l'esito",
+                        # From ten days overdue to three weeks ahead.
+                        due_at=case.closed_at
+                        if done
+                        else now + timedelta(days=rng.uniform(-10, 21)),
+                        assigned_to=worker,
+                        created_by=worker,
+                        done_at=case.closed_at if done else None,
+                        done_by=worker if done else None,
+                    )
+                )
+        CaseEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+        FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH_SIZE)
+        created["cases"] += len(cases)
+        created["case events"] += len(events)
+        created["follow-ups"] += len(follow_ups)
+    created["case categories"] = added_categories
+    return {table: count for table, count in created.items() if count}

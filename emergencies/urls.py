@@ -1,3 +1,9 @@
-# The emergencies module's pages land with their issue; the app is installed already.
+from .views import attachments, cases, referrals, roster
+
 app_name = "emergencies"
-urlpatterns: list = []
+urlpatterns = [
+    *cases.urlpatterns,
+    *referrals.urlpatterns,
+    *attachments.urlpatterns,
+    *roster.urlpatterns,
+]

@@ -85,6 +85,7 @@ REFERENCE_DATA = [
     ("members.migrations.0004_notification_schedules", ["add_schedules"]),
     ("resources.migrations.0002_default_taxonomy", ["add_taxonomy"]),
     ("resources.migrations.0004_verification_schedule", ["add_schedule"]),
+    ("emergencies.migrations.0002_access_log_append_only_search_schedule", ["add_schedule"]),
 ]
 
 
@@ -108,6 +109,12 @@ def _reference_data(request):
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    """Case attachments a test uploads land in the test's own directory."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

@@ -111,6 +111,36 @@ def zoltan(association, operator, coordinator):
         action_flag=CHANGE,
         change_message="[]",
     )
+    # A closed case about him: description, notes, a follow-up and a referral name him.
+    from emergencies import services as case_services
+    from emergencies.models import Case, CaseEvent
+    from tests.emergencies.factories import CategoryFactory
+
+    case = case_services.case_open(
+        association=association,
+        member=member,
+        category=CategoryFactory(association=association),
+        urgency="high",
+        channel=Case.Channel.PHONE,
+        description=f"{FIRST} {LAST} received an eviction notice; call {PHONE}",
+        opened_by=operator,
+    )
+    case_services.case_event_add(
+        case=case,
+        by=operator,
+        kind=CaseEvent.Kind.NOTE,
+        text=f"{LAST} is scared",
+        confidential=True,
+    )
+    case_services.follow_up_create(
+        case=case,
+        title=f"Call {FIRST} back",
+        due_at=timezone.now() + datetime.timedelta(days=1),
+        assigned_to=operator,
+        by=operator,
+    )
+    case_services.case_transition(case=case, to_status="in_progress", by=operator)
+    case_services.case_transition(case=case, to_status="closed", outcome="resolved", by=operator)
     client = Client()
     client.force_login(user)  # a session row of his
     privacy_services.erasure_request_create(
@@ -183,6 +213,8 @@ def test_the_search_finds_the_person_before_the_anonymisation(zoltan):
     assert ("members_invitation", EMAIL) in hits
     assert ("members_signinattempt", EMAIL) in hits
     assert ("django_admin_log", FIRST) in hits
+    for table in ("emergencies_case", "emergencies_historicalcase", "emergencies_caseevent"):
+        assert (table, FIRST) in hits or (table, "Bramblewood") in hits
 
 
 def test_after_anonymising_no_table_holds_the_name_phone_or_email(

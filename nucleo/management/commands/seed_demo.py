@@ -10,6 +10,7 @@ from allauth.mfa.utils import decrypt
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from emergencies.demo import seed_cases
 from members.demo import seed_members
 from members.models import Association, Language, Member, Role, User
 from members.services import membership_grant_role, welcome
@@ -60,7 +61,7 @@ REGISTRY = [
 ]
 
 # Callables taking (stdout,), run after the people.
-DEMO_SEEDERS: list = [seed_members, seed_resources]
+DEMO_SEEDERS: list = [seed_members, seed_resources, seed_cases]
 
 
 class Command(BaseCommand):
