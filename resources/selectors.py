@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import FloatField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 
 from .models import Location, Schedule, Service, ServiceAtLocation
-from .opening import is_open
+from .opening import DAYS, is_open
 
 EARTH_RADIUS_KM = 6371.0
+
+
+#: How far ahead a service's page lists holidays and special hours.
+EXCEPTIONS_AHEAD = timedelta(days=60)
 
 
 def service_directory(*, user) -> QuerySet[Service]:
@@ -70,6 +76,60 @@ def service_schedules(service: Service) -> list[Schedule]:
 
 def service_places(service: Service) -> list[Location]:
     return [at_location.location for at_location in service.service_at_locations.all()]
+
+
+def service_facts(service: Service, *, now: datetime) -> dict:
+    """What a person needs to reach a service, as its page and a printed referral show
+    it: places, phones (the service's, else its places' and organization's), whether it
+    is open now, the weekly hours and the exceptions of the coming weeks."""
+    today = timezone.localdate(now)
+    rows = service_schedules(service)
+    places = service_places(service)
+    phones = list(service.phones.all())
+    if not phones:
+        phones = [phone for place in places for phone in place.phones.all()]
+        phones += list(service.organization.phones.all())
+    return {
+        "places": places,
+        "phones": phones,
+        "open_now": is_open(rows, now),
+        "has_hours": bool(rows),
+        "weekly_hours": weekly_hours(rows, today),
+        "exceptions": upcoming_exceptions(rows, today),
+    }
+
+
+def weekly_hours(rows, today: date) -> list[dict]:
+    """Monday to Sunday, each with its opening times still valid from today."""
+    weekly = [
+        r
+        for r in rows
+        if r.freq == "WEEKLY"
+        and r.opens_at is not None
+        and r.closes_at is not None
+        and (r.valid_to is None or r.valid_to >= today)
+    ]
+    days = []
+    for index, code in enumerate(DAYS):
+        times = sorted(
+            ((r.opens_at, r.closes_at) for r in weekly if code in (r.byday or "").split(",")),
+        )
+        days.append({"name": WEEKDAYS[index], "times": times, "is_today": index == today.weekday()})
+    return days
+
+
+def upcoming_exceptions(rows, today: date) -> list:
+    """Holidays and special hours from today to two months ahead, soonest first."""
+    horizon = today + EXCEPTIONS_AHEAD
+    found = [
+        r
+        for r in rows
+        if not r.freq
+        and r.valid_from is not None
+        and r.valid_from <= horizon
+        and (r.valid_to or r.valid_from) >= today
+    ]
+    return sorted(found, key=lambda r: (r.valid_from, r.opens_at or time.min))
 
 
 def with_card_facts(services: Iterable[Service], *, at: datetime) -> list[Service]:

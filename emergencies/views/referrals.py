@@ -26,9 +26,7 @@ from members.decorators import role_required
 from members.models import STAFF_ROLES, Association
 from members.services import ConsentRequired
 from resources import selectors as resource_selectors
-from resources.opening import is_open
 from resources.search import search_services
-from resources.views.directory import _upcoming_exceptions, _weekly_hours
 
 from .. import selectors, services
 from ..forms.referrals import (
@@ -200,13 +198,6 @@ def referral_print_view(request, pk: int):
         case=referral.case, user=request.user, action=CaseAccess.Action.PRINT
     )
     now = timezone.now()
-    today = timezone.localdate(now)
-    rows = resource_selectors.service_schedules(service)
-    places = resource_selectors.service_places(service)
-    phones = list(service.phones.all())
-    if not phones:
-        phones = [phone for place in places for phone in place.phones.all()]
-        phones += list(service.organization.phones.all())
     return render(
         request,
         "emergencies/referral_print.html",
@@ -215,12 +206,7 @@ def referral_print_view(request, pk: int):
             "referral": referral,
             "case": referral.case,
             "service": service,
-            "places": places,
-            "phones": phones,
-            "has_hours": bool(rows),
-            "open_now": is_open(rows, now),
-            "weekly_hours": _weekly_hours(rows, today),
-            "exceptions": _upcoming_exceptions(rows, today),
+            **resource_selectors.service_facts(service, now=now),
             "association": request.association,
             "printed_at": timezone.localtime(now),
         },

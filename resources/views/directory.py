@@ -8,7 +8,7 @@ all of them.
 from __future__ import annotations
 
 import uuid
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -18,12 +18,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
 from django.views.decorators.http import require_GET
 
 from .. import municipalities, selectors
 from ..filters import DirectoryFilter
-from ..opening import DAYS, is_open
 
 PAGE_SIZE = 30
 PLACEHOLDER = uuid.UUID(int=0)
@@ -111,61 +109,15 @@ def service_detail_view(request, pk):
             return redirect_to_login(request.get_full_path())
         raise Http404  # an account outside the partnership: only the public map
 
-    now = timezone.now()
-    today = timezone.localdate(now)
-    rows = selectors.service_schedules(service)
-    places = selectors.service_places(service)
-    phones = list(service.phones.all())
-    if not phones:
-        phones = [phone for place in places for phone in place.phones.all()]
-        phones += list(service.organization.phones.all())
     return render(
         request,
         "resources/service_detail.html",
         {
             "service": service,
-            "places": places,
-            "phones": phones,
-            "open_now": is_open(rows, now),
-            "has_hours": bool(rows),
-            "weekly_hours": _weekly_hours(rows, today),
-            "exceptions": _upcoming_exceptions(rows, today),
+            **selectors.service_facts(service, now=timezone.now()),
             "can_edit": request.user.has_perm("resources.change_service", service),
         },
     )
-
-
-def _weekly_hours(rows, today: date) -> list[dict]:
-    """Monday to Sunday, each with its opening times still valid from today."""
-    weekly = [
-        r
-        for r in rows
-        if r.freq == "WEEKLY"
-        and r.opens_at is not None
-        and r.closes_at is not None
-        and (r.valid_to is None or r.valid_to >= today)
-    ]
-    days = []
-    for index, code in enumerate(DAYS):
-        times = sorted(
-            ((r.opens_at, r.closes_at) for r in weekly if code in (r.byday or "").split(",")),
-        )
-        days.append({"name": WEEKDAYS[index], "times": times, "is_today": index == today.weekday()})
-    return days
-
-
-def _upcoming_exceptions(rows, today: date) -> list:
-    """Holidays and special hours from today to two months ahead, soonest first."""
-    horizon = today + EXCEPTIONS_AHEAD
-    found = [
-        r
-        for r in rows
-        if not r.freq
-        and r.valid_from is not None
-        and r.valid_from <= horizon
-        and (r.valid_to or r.valid_from) >= today
-    ]
-    return sorted(found, key=lambda r: (r.valid_from, r.opens_at or time.min))
 
 
 urlpatterns = [
