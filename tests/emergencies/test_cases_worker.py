@@ -1,7 +1,6 @@
 """Critical cases through a real Celery worker on Redis: the on-duty operators are
 alerted at once on all their channels, and an unopened case escalates exactly once."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -12,18 +11,11 @@ from django.utils import timezone
 from emergencies.models import Case, Urgency
 from emergencies.tasks import case_escalate_task, cases_escalate_sweep_task
 from members.models import Channel, Delivery, Notification, Role
+from tests.waiting import wait_until
 
 from .factories import CaseFactory, CategoryFactory, DutyShiftFactory
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_until(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("the worker did not finish in time")
-        time.sleep(0.1)
 
 
 def test_a_critical_intake_alerts_every_on_duty_operator_urgently_through_the_worker(
@@ -52,7 +44,7 @@ def test_a_critical_intake_alerts_every_on_duty_operator_urgently_through_the_wo
     assert response.status_code == 302
     case = Case.objects.get()
     recipients = {client.user for client in on_duty}
-    _wait_until(
+    wait_until(
         lambda: (
             Delivery.objects.filter(
                 notification__kind="emergencies.case_critical", status=Delivery.Status.SENT

@@ -10,16 +10,9 @@ from members import services
 from members.models import Channel, Delivery, User
 from tests.backends import FlakyEmailBackend
 from tests.factories import UserFactory
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_until(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("the worker did not finish in time")
-        time.sleep(0.1)
 
 
 def test_email_failing_twice_then_succeeding_is_delivered_once_with_three_attempts(
@@ -37,7 +30,7 @@ def test_email_failing_twice_then_succeeding_is_delivered_once_with_three_attemp
         context={"subject": "Laboratorio", "details": "Domani"},
     )
     email = notification.deliveries.get(channel=Channel.EMAIL)
-    _wait_until(lambda: Delivery.objects.get(pk=email.pk).status == Delivery.Status.SENT)
+    wait_until(lambda: Delivery.objects.get(pk=email.pk).status == Delivery.Status.SENT)
     email.refresh_from_db()
     assert email.attempts == 3
     assert FlakyEmailBackend.calls == 3
@@ -63,7 +56,7 @@ def test_a_thousand_notifications_fanned_out_are_each_delivered_exactly_once(
     )
     assert created == 1000
     emails = Delivery.objects.filter(channel=Channel.EMAIL)
-    _wait_until(lambda: not emails.exclude(status=Delivery.Status.SENT).exists(), timeout=120)
+    wait_until(lambda: not emails.exclude(status=Delivery.Status.SENT).exists(), timeout=120)
     # The sweep and a second fan-out of the same alert change nothing.
     services.deliveries_sweep()
     services.notify_many(
