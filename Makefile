@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL)
 
 .PHONY: run test lint format migrations-check pytest services chromium messages \
-        makemessages worker beat bench bench-notifications install install-dev npm clean
+        makemessages worker beat bench bench-notifications bench-network install install-dev npm clean
 
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000
 run: install npm messages
@@ -93,6 +93,13 @@ bench: install npm
 bench-notifications: install npm services
 	$(TEST_ENV) $(PY) manage.py migrate --noinput
 	$(TEST_ENV) $(PY) bench/notifications.py --count $${COUNT:-10000}
+
+## bench-network: ranking 10,000 volunteers for one request next to the floor page, and
+## an alert's fan-out to 100,000 members through a real worker against a no-op task
+bench-network: install npm services
+	$(TEST_ENV) $(PY) manage.py migrate --noinput
+	$(TEST_ENV) $(PY) manage.py seed_scale --factor $${FACTOR:-100}
+	$(TEST_ENV) $(PY) bench/network.py $${MEMBERS:+--members $$MEMBERS}
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles artifacts

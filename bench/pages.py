@@ -138,6 +138,47 @@ register(
 )
 
 
+def open_help_request(ctx: PageContext) -> dict[str, Any]:
+    """The bench's first open help request (two skills, Arabic, the Centro): its page
+    ranks every volunteer of the association for it."""
+    from emergencies.models import HelpRequest
+
+    pk = (
+        HelpRequest.objects.filter(association=ctx.association, status=HelpRequest.Status.OPEN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise BenchNotSeeded("The bench association has no open help request: run seed_scale.")
+    return {"pk": pk}
+
+
+def bench_alert(ctx: PageContext) -> dict[str, Any]:
+    """The community alert of the bench, with a row for every member."""
+    from bench.seed import BENCH_ALERT_SUBJECT
+    from emergencies.models import CommunityAlert
+
+    pk = (
+        CommunityAlert.objects.filter(association=ctx.association, subject=BENCH_ALERT_SUBJECT)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise BenchNotSeeded("The bench association has no community alert: run seed_scale.")
+    return {"pk": pk}
+
+
+# The solidarity network: matching 10,000 volunteers for one request (its page shows the
+# ranking with the reasons), the operator's list of requests, and the coordinator's live
+# board of an alert to every member. Required: their views are written.
+register(
+    Page("operator", "emergencies:help-request-detail", open_help_request),
+    Page("operator", "emergencies:help-request-list"),
+    Page("coordinator", "emergencies:alert-detail", bench_alert),
+)
+
+
 def run(repeat: int, warmup: int, out: TextIO = sys.stdout) -> list[Result]:
     """Time every page of ``PAGES`` and print a table. Django must be set up and the
     test environment installed (the test client's host is ``testserver``)."""

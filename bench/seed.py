@@ -28,10 +28,24 @@ from typing import TextIO
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from emergencies.models import Case, CaseEvent, Category, FollowUp, Urgency
+from emergencies.models import (
+    AlertAnswer,
+    AlertText,
+    Case,
+    CaseEvent,
+    Category,
+    CommunityAlert,
+    FollowUp,
+    HelpRequest,
+    NetworkSettings,
+    Offer,
+    Urgency,
+)
 from emergencies.services import categories_seed_defaults
 from members.models import (
     STAFF_ROLES,
@@ -42,6 +56,7 @@ from members.models import (
     Invitation,
     Language,
     Member,
+    Membership,
     PrivacyNotice,
     Role,
     SignInAttempt,
@@ -743,4 +758,386 @@ def cases_seed(ctx: SeedContext) -> dict[str, int]:
         created["case events"] += len(events)
         created["follow-ups"] += len(follow_ups)
     created["case categories"] = added_categories
+    return {table: count for table, count in created.items() if count}
+
+
+# --- Seeders of the solidarity network and community alerts ---------------------------
+
+# What members ask the network for: kind, summary, skill kinds it needs.
+HELP_ASKS = [
+    ("accompany", "Accompagnare in Questura e fare da interprete per il permesso.",
+     ["accompaniment"]),
+    ("accompany", "Accompagnare a una visita in ospedale e aiutare con il medico.",
+     ["accompaniment", "listening"]),
+    ("accompany", "Accompagnare a scuola per il colloquio con gli insegnanti.",
+     ["accompaniment"]),
+    ("online_form", "Aiuto con la domanda online per il rinnovo del permesso.",
+     ["digital", "paperwork"]),
+    ("online_form", "Compilare insieme la domanda di assegno unico sul sito dell'INPS.",
+     ["digital", "paperwork"]),
+    ("lift", "Un passaggio in auto al centro per l'impiego e ritorno.", ["transport"]),
+    ("meal", "Portare un pasto caldo a una persona sola che non può uscire.",
+     ["cooking", "transport"]),
+    ("listening", "Qualcuno con cui parlare un'ora, anche al telefono.", ["listening"]),
+    ("other", "Tenere i bambini durante il corso di italiano della mamma.", ["childcare"]),
+]  # fmt: skip
+HELP_DETAILS = "Nome, indirizzo e telefono della persona; cosa portare all'appuntamento."
+HELP_THANKS = ["Grazie di cuore!", "Gentilissima, grazie.", "Senza di te non ce l'avrei fatta."]
+# The states requests go through, in the order they are made: each state shows in the
+# first seven (so a tiny factor has them all) and about half of all requests are done
+# and confirmed, as in an association that has used the network for a year.
+_H = HelpRequest.Status
+HELP_STATE_CYCLE = [
+    _H.OPEN, _H.OFFERED, _H.ASSIGNED, _H.DONE, _H.CONFIRMED, _H.UNMATCHED, _H.CANCELLED,
+    _H.CONFIRMED, _H.CONFIRMED, _H.OFFERED, _H.CONFIRMED, _H.OPEN, _H.CONFIRMED,
+    _H.ASSIGNED, _H.CONFIRMED, _H.CONFIRMED, _H.CANCELLED, _H.CONFIRMED, _H.DONE,
+    _H.CONFIRMED,
+]  # fmt: skip
+OFFERS_PER_ROUND = 3
+OFFER_TIMEOUT = timedelta(minutes=120)
+BENCH_ALERT_SUBJECT = "Bench: ondata di calore"
+BENCH_ALERT_TEXTS = {
+    "it": ("Ondata di calore", "Bevi molta acqua e non uscire nelle ore più calde."),
+    "en": ("Heat wave", "Drink plenty of water and stay indoors in the hottest hours."),
+    "ar": ("موجة حر", "اشرب الكثير من الماء ولا تخرج في ساعات الحر الشديد."),
+}
+
+
+def volunteer_email(member_id: int) -> str:
+    # Not "bench-…": those are the four bench users the page benchmark signs in as.
+    return f"volunteer-{member_id}@bench.{BENCH_EMAIL_DOMAIN}"
+
+
+@register
+def volunteer_accounts_seed(ctx: SeedContext) -> dict[str, int]:
+    """An account for every volunteer without one (``volunteer-<member>@bench.nucleo.test``,
+    no password, a mobile number), a member of the association: matching only ranks
+    volunteers it can tell of an offer."""
+    missing = list(
+        VolunteerProfile.objects.filter(association=ctx.association, member__user__isnull=True)
+        .order_by("pk")
+        .values_list("member_id", flat=True)
+    )
+    rng = ctx.rng
+    created = dict.fromkeys(("volunteer accounts", "memberships"), 0)
+    unusable = make_password(None)  # one hash for all: nobody signs in as them
+    for start in range(0, len(missing), BATCH_SIZE):
+        member_ids = missing[start : start + BATCH_SIZE]
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=volunteer_email(member_id),
+                    first_name="Bench",
+                    last_name=f"Volunteer {member_id}",
+                    password=unusable,
+                    phone=f"+393{rng.randint(20, 49)}{rng.randint(1000000, 9999999)}",
+                )
+                for member_id in member_ids
+            ]
+        )
+        Membership.objects.bulk_create(
+            [Membership(user=user, association=ctx.association, is_member=True) for user in users]
+        )
+        Member.objects.bulk_update(
+            [
+                Member(pk=member_id, user=user)
+                for member_id, user in zip(member_ids, users, strict=True)
+            ],
+            ["user"],
+        )
+        created["volunteer accounts"] += len(users)
+        created["memberships"] += len(users)
+    return {table: count for table, count in created.items() if count}
+
+
+def _offer_reasons(rng: random.Random, skills: int, languages: int) -> list[dict]:
+    """Reasons shaped as ``emergencies.matching.rank`` gives them, for the pages."""
+    return [
+        {"code": "skills", "covered": rng.randint(0, skills), "needed": skills},
+        {"code": "languages", "covered": rng.randint(0, languages), "needed": languages},
+        {"code": "zone", "match": rng.random() < 0.5},
+        {"code": "availability", "minutes": rng.choice([0, 30, 60, 180]), "needed": 60},
+        {"code": "load", "active": rng.randint(0, 1), "max": rng.randint(1, 4)},
+        {"code": "rest", "days": rng.choice([None, 3, 12, 30])},
+    ]
+
+
+def _volunteers_pick(
+    rng: random.Random, volunteers: list[tuple[int, int, int]], k: int, member_id: int
+) -> list[tuple[int, int, int]]:
+    """``k`` volunteers at random, none of them the member asking."""
+    picked = rng.sample(volunteers, k=min(len(volunteers), k + 1))
+    return [v for v in picked if v[1] != member_id][:k]
+
+
+@register
+def help_requests_seed(ctx: SeedContext) -> dict[str, int]:
+    """Help requests at 200 per factor over the last year, in every state (see
+    ``HELP_STATE_CYCLE``), each needing one or two skills, a language one time in
+    three, in a zone, with the offers it went through: three pending for an offered
+    request, an accepted one and two taken for an assigned, done or confirmed one, a
+    few declined or expired for an unmatched one, withdrawn for a cancelled one.
+    Assigned tasks respect each volunteer's maximum while some volunteer has room. The
+    first request is open and needs two skills and Arabic in the Centro: the one the
+    help-request page and ``bench/network.py`` rank every volunteer for."""
+    NetworkSettings.objects.get_or_create(association=ctx.association)
+    network = HelpRequest.objects.filter(association=ctx.association, alert_answer__isnull=True)
+    existing = network.count()
+    missing = ctx.rows(200) - existing
+    created = dict.fromkeys(
+        ("help requests", "help request skills", "help request languages", "offers"), 0
+    )
+    if missing <= 0:
+        return {}
+    rng = ctx.rng
+    skills_by_kind: dict[str, list[int]] = {}
+    for pk, kind in Skill.objects.for_association(ctx.association).values_list("pk", "kind"):
+        skills_by_kind.setdefault(kind, []).append(pk)
+    all_skills = [pk for pks in skills_by_kind.values() for pk in pks]
+    codes = list(Language.objects.order_by("code").values_list("code", flat=True))
+    member_ids = list(
+        Member.objects.filter(association=ctx.association, anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    volunteers = list(
+        VolunteerProfile.objects.filter(association=ctx.association)
+        .active()
+        .order_by("pk")
+        .values_list("pk", "member_id", "max_active_tasks")
+    )
+    if not member_ids or not volunteers:
+        return {}
+    room = {pk: most for pk, _member, most in volunteers}
+    for row in (
+        network.filter(status=_H.ASSIGNED).values("volunteer").annotate(n=Count("pk")).order_by()
+    ):
+        room[row["volunteer"]] -= row["n"]
+    operator = ctx.users[Role.OPERATOR]
+    now = timezone.now()
+    Needs = HelpRequest.skills.through
+    Speaks = HelpRequest.languages.through
+    OfferStatus = Offer.Status
+
+    for batch in chunks(missing):
+        requests, needs, speaks, plans = [], [], [], []
+        for n in batch:
+            number = existing + n
+            status = HELP_STATE_CYCLE[number % len(HELP_STATE_CYCLE)]
+            kind, summary, skill_kinds = rng.choice(HELP_ASKS)
+            wanted = [pk for k in skill_kinds for pk in skills_by_kind.get(k, [])[:1]]
+            if not wanted and all_skills:
+                wanted = [rng.choice(all_skills)]
+            language = rng.choice(codes) if codes and rng.random() < 0.33 else None
+            zone = rng.choice([z for z in ZONES if z])
+            if number == 0:
+                wanted = [pk for k in ("accompaniment", "listening") for pk in
+                          skills_by_kind.get(k, [])[:1]] or wanted  # fmt: skip
+                language = "ar" if "ar" in codes else language
+                zone = "Centro"
+            if status in (_H.OPEN, _H.OFFERED, _H.ASSIGNED):
+                asked_at = now - timedelta(hours=rng.uniform(1, 48))
+                starts_at = now + timedelta(days=rng.uniform(0.5, 10))
+            else:
+                asked_at = now - timedelta(days=rng.uniform(3, 365))
+                starts_at = asked_at + timedelta(days=rng.uniform(0.5, 3))
+            # In the day, as people book appointments.
+            starts_at = timezone.localtime(starts_at).replace(
+                hour=rng.randint(8, 18), minute=0, second=0, microsecond=0
+            )
+            minutes = rng.choice([30, 60, 90, 120, 180])
+            member_id = rng.choice(member_ids)
+            if len(volunteers) == 1 and volunteers[0][1] == member_id and len(member_ids) > 1:
+                # Nobody helps themselves: with a single volunteer, someone else asks.
+                member_id = next(pk for pk in member_ids if pk != member_id)
+            help_request = HelpRequest(
+                association=ctx.association,
+                member_id=member_id,
+                opened_by=operator,
+                kind=kind,
+                public_summary=summary,
+                private_details=HELP_DETAILS,
+                zone=zone,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=minutes + rng.choice([0, 60, 240])),
+                duration_minutes=minutes,
+                status=status,
+                created_at=asked_at,
+            )
+            # Who got the offers (never the person asking); the first took the task.
+            asked = _volunteers_pick(rng, volunteers, OFFERS_PER_ROUND, member_id)
+            if status in (_H.ASSIGNED, _H.DONE, _H.CONFIRMED) and asked:
+                if status == _H.ASSIGNED:
+                    draws = (rng.choice(volunteers) for _ in range(20))
+                    free = (v for v in draws if room[v[0]] > 0 and v[1] != member_id)
+                    taker = next(free, asked[0])
+                    room[taker[0]] -= 1
+                    asked = [taker, *(v for v in asked if v != taker)][:OFFERS_PER_ROUND]
+                help_request.volunteer_id = asked[0][0]
+                help_request.assigned_at = asked_at + timedelta(minutes=rng.randint(10, 240))
+                help_request.offer_round = 1
+            if status in (_H.DONE, _H.CONFIRMED):
+                help_request.done_at = help_request.ends_at + timedelta(hours=rng.uniform(0, 6))
+                help_request.minutes_spent = minutes + rng.choice([-15, 0, 0, 15, 30])
+            if status == _H.CONFIRMED:
+                help_request.confirmed_at = help_request.done_at + timedelta(
+                    hours=rng.uniform(2, 72)
+                )
+                help_request.thanks = rng.choice(HELP_THANKS) if rng.random() < 0.5 else ""
+                if rng.random() < 0.7:
+                    help_request.hours_confirmed_at = help_request.confirmed_at + timedelta(
+                        days=rng.uniform(0, 7)
+                    )
+                    help_request.hours_confirmed_by = operator
+            if status == _H.UNMATCHED:
+                asked = _volunteers_pick(rng, volunteers, 2 * OFFERS_PER_ROUND, member_id)
+                help_request.offer_round = 2
+                help_request.unmatched_alerted_at = asked_at + 2 * OFFER_TIMEOUT
+            if status in (_H.OFFERED, _H.CANCELLED):
+                help_request.offer_round = 1
+            if status == _H.OPEN:
+                asked = []
+            requests.append(help_request)
+            plans.append((help_request, asked, wanted, language))
+
+        HelpRequest.objects.bulk_create(requests, batch_size=BATCH_SIZE)
+        offers = []
+        for help_request, asked, wanted, language in plans:
+            needs += [Needs(helprequest_id=help_request.pk, skill_id=pk) for pk in wanted]
+            if language:
+                speaks.append(Speaks(helprequest_id=help_request.pk, language_id=language))
+            status = help_request.status
+            for index, (volunteer_id, _member, _most) in enumerate(asked):
+                round_number = index // OFFERS_PER_ROUND + 1
+                sent_at = (
+                    help_request.created_at
+                    + timedelta(minutes=5)
+                    + OFFER_TIMEOUT * (round_number - 1)
+                )
+                if status == _H.OFFERED:
+                    sent_at = now - timedelta(minutes=rng.randint(1, 100))
+                offer = Offer(
+                    request_id=help_request.pk,
+                    volunteer_id=volunteer_id,
+                    round=round_number,
+                    rank=index % OFFERS_PER_ROUND + 1,
+                    score=round(95 - 15 * index - rng.uniform(0, 10), 1),
+                    reasons=_offer_reasons(rng, len(wanted), int(bool(language))),
+                    sent_at=sent_at,
+                    expires_at=sent_at + OFFER_TIMEOUT,
+                )
+                if status in (_H.ASSIGNED, _H.DONE, _H.CONFIRMED):
+                    offer.status = OfferStatus.ACCEPTED if index == 0 else OfferStatus.TAKEN
+                    offer.answered_at = help_request.assigned_at
+                elif status == _H.UNMATCHED:
+                    offer.status = rng.choice([OfferStatus.DECLINED, OfferStatus.EXPIRED])
+                    offer.answered_at = sent_at + timedelta(minutes=30)
+                elif status == _H.CANCELLED:
+                    offer.status = OfferStatus.WITHDRAWN
+                    offer.answered_at = sent_at + timedelta(hours=1)
+                offers.append(offer)
+        Needs.objects.bulk_create(needs, batch_size=BATCH_SIZE)
+        Speaks.objects.bulk_create(speaks, batch_size=BATCH_SIZE)
+        Offer.objects.bulk_create(offers, batch_size=BATCH_SIZE)
+        created["help requests"] += len(requests)
+        created["help request skills"] += len(needs)
+        created["help request languages"] += len(speaks)
+        created["offers"] += len(offers)
+    return created
+
+
+@register
+def community_alert_seed(ctx: SeedContext) -> dict[str, int]:
+    """One heat-wave alert sent three days ago to every member, with its texts in
+    Italian, English and Arabic, and a row for each member (topped up as the registry
+    grows): about 55% answered "I'm safe", 4% "I need help" (half of them with the
+    help request the answer opened, open or already confirmed), the rest not yet.
+    Members with an account count as notified, the others are for operators to call."""
+    rng = ctx.rng
+    now = timezone.now()
+    created = dict.fromkeys(("community alerts", "alert texts", "alert answers"), 0)
+    alert = CommunityAlert.objects.filter(
+        association=ctx.association, subject=BENCH_ALERT_SUBJECT
+    ).first()
+    if alert is None:
+        sent_at = now - timedelta(days=3)
+        alert = CommunityAlert.objects.create(
+            association=ctx.association,
+            subject=BENCH_ALERT_SUBJECT,
+            urgency=CommunityAlert.Urgency.URGENT,
+            status=CommunityAlert.Status.SENT,
+            created_by=ctx.users[Role.COORDINATOR],
+            created_at=sent_at - timedelta(minutes=20),
+            sent_at=sent_at,
+            reminded_at=sent_at + timedelta(hours=6),
+        )
+        texts = AlertText.objects.bulk_create(
+            AlertText(alert=alert, language_id=code, title=title, body=body)
+            for code, (title, body) in BENCH_ALERT_TEXTS.items()
+            if Language.objects.filter(code=code).exists()
+        )
+        created["community alerts"], created["alert texts"] = 1, len(texts)
+    languages = set(alert.texts.values_list("language_id", flat=True))
+    missing = list(
+        Member.objects.filter(association=ctx.association, anonymised_at__isnull=True)
+        .exclude(alert_answers__alert=alert)
+        .order_by("pk")
+        .values_list("pk", "user_id", "preferred_language_id")
+    )
+    volunteer_ids = list(
+        VolunteerProfile.objects.filter(association=ctx.association)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    operator = ctx.users[Role.OPERATOR]
+    requests_made = 0
+    for start in range(0, len(missing), BATCH_SIZE):
+        answers, requests = [], []
+        for member_id, user_id, language in missing[start : start + BATCH_SIZE]:
+            answer = AlertAnswer(
+                alert=alert,
+                member_id=member_id,
+                language_id=language if language in languages else "it",
+                notified=user_id is not None,
+            )
+            draw = rng.random()
+            if draw < 0.59:
+                answer.answer = (
+                    AlertAnswer.Answer.SAFE if draw < 0.55 else AlertAnswer.Answer.NEED_HELP
+                )
+                answer.answered_at = alert.sent_at + timedelta(minutes=rng.randint(2, 48 * 60))
+            if answer.answer == AlertAnswer.Answer.NEED_HELP and rng.random() < 0.5:
+                confirmed = bool(volunteer_ids) and rng.random() < 0.5
+                starts_at = (answer.answered_at if confirmed else now) + timedelta(
+                    hours=rng.randint(2, 24)
+                )
+                help_request = HelpRequest(
+                    association=ctx.association,
+                    member_id=member_id,
+                    opened_by=operator,
+                    kind="other",
+                    public_summary="Risposta all'allerta caldo: acqua e un ventilatore.",
+                    zone=rng.choice([z for z in ZONES if z]),
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(hours=2),
+                    created_at=answer.answered_at,
+                )
+                if confirmed:
+                    help_request.status = _H.CONFIRMED
+                    help_request.volunteer_id = rng.choice(volunteer_ids)
+                    help_request.assigned_at = answer.answered_at + timedelta(minutes=30)
+                    help_request.done_at = help_request.ends_at
+                    help_request.minutes_spent = 60
+                    help_request.confirmed_at = help_request.done_at + timedelta(hours=3)
+                answer.help_request = help_request
+                requests.append(help_request)
+            answers.append(answer)
+        HelpRequest.objects.bulk_create(requests, batch_size=BATCH_SIZE)
+        for answer in answers:
+            if answer.help_request is not None:
+                answer.help_request_id = answer.help_request.pk
+        AlertAnswer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
+        created["alert answers"] += len(answers)
+        requests_made += len(requests)
+    created["help requests from alert answers"] = requests_made
     return {table: count for table, count in created.items() if count}

@@ -63,3 +63,114 @@ register_kind(
         body=_("Your operator suggests this service. Open it for the address, phone and hours."),
     )
 )
+
+# --- The solidarity network -----------------------------------------------------------
+# Offers carry the public summary only: the private details wait for who accepts.
+register_kind(
+    NotificationKind(
+        code="emergencies.help_offer",
+        group=KindGroup.NETWORK_OFFERS,
+        title=_("Can you help? %(kind)s, %(when)s"),
+        body=_("%(summary)s — open to accept or decline."),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.help_offer_taken",
+        group=KindGroup.NETWORK_OFFERS,
+        title=_("Already taken: %(kind)s"),
+        body=_("Another volunteer accepted first. Thank you for being there."),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.help_request_new",
+        group=KindGroup.CASE_ALERTS,
+        title=_("A member asks the network for help: %(kind)s"),
+        body=_("Check the request and send it to the volunteers."),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.help_assigned",
+        group=KindGroup.NETWORK_OFFERS,
+        title=_("A volunteer will help: %(kind)s"),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.help_done",
+        group=KindGroup.NETWORK_OFFERS,
+        title=_("Done: %(kind)s"),
+        body=_("The volunteer says the help was given. Please confirm it."),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.help_thanks",
+        group=KindGroup.NETWORK_OFFERS,
+        title=_("Thank you! Your help was confirmed: %(kind)s"),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.help_unmatched",
+        group=KindGroup.CASE_ALERTS,
+        title=_("Nobody accepted request #%(number)s: %(kind)s"),
+        body=_("No volunteer is available: find another way, or ask again later."),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.help_cancelled",
+        group=KindGroup.NETWORK_OFFERS,
+        title=_("Cancelled: %(kind)s"),
+        body=_("The request was cancelled: no need to go. Thank you all the same."),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.debrief_callback",
+        group=KindGroup.CASE_ALERTS,
+        title=_("A volunteer asks to be called back"),
+        body=_("After a hard task, a volunteer would like to talk to an operator."),
+    )
+)
+
+# --- Community alerts -----------------------------------------------------------------
+# The coordinators' own text, in the person's language: the kind adds nothing to it.
+# Urgent alerts, and their reminders, do not wait for the end of quiet hours.
+register_kind(
+    NotificationKind(
+        code="emergencies.community_alert",
+        group=KindGroup.COMMUNITY_ALERTS,
+        title=_("%(title)s"),
+        body=_("%(body)s"),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.community_alert_urgent",
+        group=KindGroup.COMMUNITY_ALERTS,
+        urgent=True,
+        title=_("%(title)s"),
+        body=_("%(body)s"),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.community_alert_reminder",
+        group=KindGroup.COMMUNITY_ALERTS,
+        title=_("Please answer: %(title)s"),
+        body=_("%(body)s"),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.community_alert_reminder_urgent",
+        group=KindGroup.COMMUNITY_ALERTS,
+        urgent=True,
+        title=_("Please answer: %(title)s"),
+        body=_("%(body)s"),
+    )
+)

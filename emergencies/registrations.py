@@ -30,10 +30,14 @@ from members.privacy import (
 
 
 def register_all() -> None:
+    from . import registrations_alerts, registrations_network
+
     _home_links()
     _home_widgets()
     _member_panel()
     _privacy()
+    registrations_network.register()
+    registrations_alerts.register()
 
 
 def _home_links() -> None:

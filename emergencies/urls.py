@@ -1,4 +1,4 @@
-from .views import attachments, cases, referrals, roster
+from .views import alerts, attachments, cases, network, referrals, roster
 
 app_name = "emergencies"
 urlpatterns = [
@@ -6,4 +6,6 @@ urlpatterns = [
     *referrals.urlpatterns,
     *attachments.urlpatterns,
     *roster.urlpatterns,
+    *network.urlpatterns,
+    *alerts.urlpatterns,
 ]

@@ -86,6 +86,7 @@ REFERENCE_DATA = [
     ("resources.migrations.0002_default_taxonomy", ["add_taxonomy"]),
     ("resources.migrations.0004_verification_schedule", ["add_schedule"]),
     ("emergencies.migrations.0002_access_log_append_only_search_schedule", ["add_schedule"]),
+    ("emergencies.migrations.0004_offers_expire_schedule", ["add_schedule"]),
 ]
 
 

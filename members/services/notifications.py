@@ -11,7 +11,7 @@ is lost either.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -76,11 +76,16 @@ def quiet_hours_end(
 
 
 def _channels_for(
-    user: User, kind: NotificationKind, preferences: dict[tuple[str, str], bool]
+    user: User,
+    kind: NotificationKind,
+    preferences: dict[tuple[str, str], bool],
+    only: frozenset[Channel] | None = None,
 ) -> list[Channel]:
     chosen = [Channel.IN_APP]
     defaults = DEFAULT_CHANNELS[kind.group]
     for channel in OPTIONAL_CHANNELS:
+        if only is not None and channel not in only:
+            continue  # the sender limited this message to some channels
         enabled = preferences.get((kind.group.value, channel.value), channel in defaults)
         if kind.group == KindGroup.ACCOUNT:
             enabled = channel in defaults  # account messages are not optional
@@ -106,6 +111,7 @@ def _build(
     association: Association | None,
     preferences: dict[tuple[str, str], bool],
     now: datetime,
+    channels: frozenset[Channel] | None = None,
 ) -> tuple[Notification, list[Delivery]]:
     title, body = _render(kind, recipient, context)
     notification = Notification(
@@ -128,7 +134,7 @@ def _build(
             now=now, start=recipient.quiet_hours_start, end=recipient.quiet_hours_end
         )
     deliveries = []
-    for channel in _channels_for(recipient, kind, preferences):
+    for channel in _channels_for(recipient, kind, preferences, channels):
         in_app = channel == Channel.IN_APP
         not_before = now if in_app or deferred_until is None else deferred_until
         deliveries.append(
@@ -209,12 +215,16 @@ def notify_many(
     kind: str,
     key_prefix: str,
     context: dict | None = None,
-    url: str = "",
+    url: str | Callable[[User], str] = "",
     association: Association | None = None,
+    channels: Iterable[Channel] | None = None,
 ) -> int:
     """Fan one event out to many people (a community alert, a session moved) in a few
     queries. Each person's key is ``{key_prefix}:user:{id}``; people already notified
-    under their key are skipped. Returns how many were notified now."""
+    under their key are skipped. ``channels`` limits the message to those channels
+    (besides the inbox), within what each person accepts; ``url`` may be a function of
+    the person (a link of their own). Returns how many were notified now."""
+    only = frozenset(channels) if channels is not None else None
     kind_def = get_kind(kind)
     recipients = list(recipients)
     keys = {user.pk: f"{key_prefix}:user:{user.pk}" for user in recipients}
@@ -230,10 +240,11 @@ def notify_many(
             kind=kind_def,
             key=keys[user.pk],
             context=context or {},
-            url=url,
+            url=url(user) if callable(url) else url,
             association=association,
             preferences=preferences.get(user.pk, {}),
             now=now,
+            channels=only,
         )
         notifications.append(notification)
         deliveries.extend(user_deliveries)

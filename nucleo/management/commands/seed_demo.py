@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from emergencies.demo import seed_cases
+from emergencies.demo_network import seed_network
 from members.demo import seed_members
 from members.models import Association, Language, Member, Role, User
 from members.services import membership_grant_role, welcome
@@ -61,7 +62,7 @@ REGISTRY = [
 ]
 
 # Callables taking (stdout,), run after the people.
-DEMO_SEEDERS: list = [seed_members, seed_resources, seed_cases]
+DEMO_SEEDERS: list = [seed_members, seed_resources, seed_cases, seed_network]
 
 
 class Command(BaseCommand):
