@@ -10,22 +10,12 @@ from playwright.sync_api import expect
 
 from emergencies.models import AlertAnswer, HelpRequest
 from members.models import Notification, Role
-from tests.factories import PASSWORD, AssociationFactory, user_with_role
-from tests.totp import totp_code
+from tests.e2e.signin import sign_in
+from tests.factories import AssociationFactory, user_with_role
 
 from ..emergencies.factories_alerts import member_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user, first_name):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
-    page.get_by_label("Codice dell'autenticatore").fill(totp_code(user.totp_secret))
-    page.get_by_role("button", name="Accedi").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Ciao, {first_name}")
 
 
 def test_coordinator_sends_an_alert_a_member_answers_on_a_phone_the_board_updates(
@@ -41,7 +31,7 @@ def test_coordinator_sends_an_alert_a_member_answers_on_a_phone_the_board_update
 
     # --- the coordinator writes the alert and sends it -----------------------------------
     page = desktop_page
-    _sign_in(page, live_server, coordinator, "Lucia")
+    sign_in(page, live_server, coordinator, "Lucia")
     page.goto(f"{live_server.url}/emergencies/alerts/new/")
     page.get_by_label("Oggetto (per i coordinatori)").fill("Alluvione, 3 novembre")
     page.get_by_label("Urgente: inviata subito, anche di notte").check()

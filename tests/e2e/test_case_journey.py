@@ -13,22 +13,12 @@ from playwright.sync_api import expect
 from emergencies.models import Case, CaseAccess, Referral
 from emergencies.services import categories_seed_defaults
 from members.models import Notification, Role
-from tests.factories import PASSWORD, AssociationFactory, service_with_location, user_with_role
-from tests.totp import totp_code
+from tests.e2e.signin import sign_in
+from tests.factories import AssociationFactory, service_with_location, user_with_role
 
 from ..emergencies.factories import DutyShiftFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user, first_name):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
-    page.get_by_label("Codice dell'autenticatore").fill(totp_code(user.totp_secret))
-    page.get_by_role("button", name="Accedi").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Ciao, {first_name}")
 
 
 def test_critical_intake_then_note_follow_up_and_referral_to_a_resource(
@@ -46,7 +36,7 @@ def test_critical_intake_then_note_follow_up_and_referral_to_a_resource(
 
     # --- intake, on one page ------------------------------------------------------------
     page = desktop_page
-    _sign_in(page, live_server, operator, "Giulia")
+    sign_in(page, live_server, operator, "Giulia")
     page.goto(f"{live_server.url}/emergencies/cases/new/")
     started = timezone.now()
     page.get_by_label("Cerca la persona").fill("Ouedraogo")
@@ -112,7 +102,7 @@ def test_critical_intake_then_note_follow_up_and_referral_to_a_resource(
     screenshot(page, "desktop-21-case-timeline")
 
     # --- the same file on a phone -------------------------------------------------------
-    _sign_in(phone_page, live_server, colleague, "Omar")
+    sign_in(phone_page, live_server, colleague, "Omar")
     phone_page.goto(f"{live_server.url}/emergencies/cases/{case.pk}/")
     expect(phone_page.locator("#timeline")).to_contain_text("Chiamato il Comune")
     screenshot(phone_page, "phone-20-case-detail")

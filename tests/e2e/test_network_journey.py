@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from emergencies.models import HelpRequest, Offer
 from members.models import Language, Notification, Role, Skill
 from members.services.volunteers import skills_seed_defaults
-from tests.factories import PASSWORD, AssociationFactory, MemberFactory, user_with_role
-from tests.totp import totp_code
+from tests.e2e.signin import sign_in
+from tests.factories import AssociationFactory, MemberFactory, user_with_role
 
 from ..emergencies.factories import CaseFactory
 from ..emergencies.factories_network import volunteer_user
@@ -57,13 +57,7 @@ def test_an_operator_asks_the_network_and_a_volunteer_accepts_and_marks_it_done(
 
     # --- the operator, from the case -----------------------------------------------------
     page = desktop_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(operator.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
-    page.get_by_label("Codice dell'autenticatore").fill(totp_code(operator.totp_secret))
-    page.get_by_role("button", name="Accedi").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ciao, Giulia")
+    sign_in(page, live_server, operator, "Giulia")
     page.goto(f"{live_server.url}/emergencies/cases/{case.pk}/")
     page.get_by_test_id("ask-network").click()
     expect(page.get_by_test_id("request-person")).to_contain_text("Per Awa Ouedraogo")
@@ -94,11 +88,7 @@ def test_an_operator_asks_the_network_and_a_volunteer_accepts_and_marks_it_done(
 
     # --- the volunteer: the notification, on the phone --------------------------------------
     page = phone_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(volunteer.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ciao, Samir")
+    sign_in(page, live_server, volunteer, "Samir")
     bell = page.get_by_test_id("notification-bell")
     expect(bell).to_have_attribute("aria-label", "Notifiche, 1 non letta")
     bell.click()

@@ -9,20 +9,10 @@ from playwright.sync_api import expect
 
 from members.models import Member, PrivacyNotice, Role, VolunteerProfile
 from members.services.volunteers import skills_seed_defaults
-from tests.factories import PASSWORD, AssociationFactory, MemberFactory, user_with_role
-from tests.totp import totp_code
+from tests.e2e.signin import sign_in
+from tests.factories import AssociationFactory, MemberFactory, user_with_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _operator_signs_in(page, live_server, operator):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(operator.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
-    page.get_by_label("Codice dell'autenticatore").fill(totp_code(operator.totp_secret))
-    page.get_by_role("button", name="Accedi").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ciao, Omar")
 
 
 def test_registration_with_duplicate_warning_then_sign_up_and_volunteering(
@@ -38,7 +28,7 @@ def test_registration_with_duplicate_warning_then_sign_up_and_volunteering(
 
     # --- the operator registers "Mohamed Ali", born 1990 ------------------------------
     page = desktop_page
-    _operator_signs_in(page, live_server, operator)
+    sign_in(page, live_server, operator, "Omar")
     page.goto(f"{live_server.url}/members/new/")
     page.locator("input[name=first_name]").fill("Mohamed")
     page.locator("input[name=last_name]").fill("Ali")
