@@ -139,11 +139,13 @@ register_kind(
 
 # --- Community alerts -----------------------------------------------------------------
 # The coordinators' own text, in the person's language: the kind adds nothing to it.
-# Urgent alerts, and their reminders, do not wait for the end of quiet hours.
+# Urgent alerts, and their reminders, do not wait for the end of quiet hours. The
+# e-mail links straight to the person's own answer page (it needs no sign-in).
 register_kind(
     NotificationKind(
         code="emergencies.community_alert",
         group=KindGroup.COMMUNITY_ALERTS,
+        direct_link=True,  # their own answer link, no sign-in needed
         title=_("%(title)s"),
         body=_("%(body)s"),
     )
@@ -152,6 +154,7 @@ register_kind(
     NotificationKind(
         code="emergencies.community_alert_urgent",
         group=KindGroup.COMMUNITY_ALERTS,
+        direct_link=True,  # their own answer link, no sign-in needed
         urgent=True,
         title=_("%(title)s"),
         body=_("%(body)s"),
@@ -161,6 +164,7 @@ register_kind(
     NotificationKind(
         code="emergencies.community_alert_reminder",
         group=KindGroup.COMMUNITY_ALERTS,
+        direct_link=True,  # their own answer link, no sign-in needed
         title=_("Please answer: %(title)s"),
         body=_("%(body)s"),
     )
@@ -169,6 +173,7 @@ register_kind(
     NotificationKind(
         code="emergencies.community_alert_reminder_urgent",
         group=KindGroup.COMMUNITY_ALERTS,
+        direct_link=True,  # their own answer link, no sign-in needed
         urgent=True,
         title=_("Please answer: %(title)s"),
         body=_("%(body)s"),

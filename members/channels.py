@@ -9,6 +9,7 @@ from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 
 from .models import Channel, Delivery, Notification
+from .notification_kinds import KINDS
 from .sms import PermanentDeliveryError, get_sms_backend, normalize_phone
 
 
@@ -30,11 +31,16 @@ def _kind_templates(notification: Notification, suffix: str) -> list[str]:
 
 
 def render_email(notification: Notification) -> tuple[str, str, str]:
+    kind = KINDS.get(notification.kind)
+    if kind is not None and kind.direct_link and notification.url:
+        link = absolute_url(notification.url)
+    else:
+        link = absolute_url(reverse("members:notification-open", args=[notification.pk]))
     context = {
         "notification": notification,
         "recipient": notification.recipient,
         "context": notification.context,
-        "link": absolute_url(reverse("members:notification-open", args=[notification.pk])),
+        "link": link,
         "inbox_link": absolute_url("/members/notifications/"),
         "preferences_link": absolute_url("/members/notifications/preferences/"),
     }

@@ -19,6 +19,9 @@ class NotificationKind:
     title: str | Promise
     body: str | Promise = ""
     urgent: bool = False
+    # The notification's own URL works without signing in (a personal answer link): the
+    # e-mail points at it directly instead of through the inbox.
+    direct_link: bool = False
 
 
 #: Channels a person gets for a group until they choose otherwise (in-app is always on).

@@ -188,6 +188,23 @@ def test_each_notification_links_to_the_members_own_answer_page(
     assert len({row.token for row in alert.answers.all()}) == 3
 
 
+def test_the_alert_email_links_straight_to_the_answer_page(
+    coordinator_client, association, django_capture_on_commit_callbacks, settings
+):
+    from members.channels import render_email
+
+    member = member_of(association)
+    alert = CommunityAlertFactory(association=association)
+    _send(coordinator_client, alert, django_capture_on_commit_callbacks)
+    row = alert.answers.get(member=member)
+    _subject, text, html = render_email(Notification.objects.get(recipient=member.user))
+    # No sign-in on the way: the person may read it on a phone they never signed in on.
+    direct = f"{settings.NUCLEO_BASE_URL}/emergencies/alerts/answer/{row.token}/"
+    assert direct in text
+    assert direct in html
+    assert "/members/notifications/" not in text.split("--")[0]
+
+
 def test_members_without_an_account_are_not_notified_but_go_on_the_phone_list(
     coordinator_client, association, django_capture_on_commit_callbacks
 ):
