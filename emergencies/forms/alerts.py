@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Language
 
 from ..models import AlertAnswer, CommunityAlert
-from ..services.alerts import FALLBACK_LANGUAGE, zones_unique
+from ..selectors.alerts import FALLBACK_LANGUAGE, zones_unique
 
 
 class AlertForm(forms.Form):

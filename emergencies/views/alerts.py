@@ -26,7 +26,7 @@ from members.models import STAFF_ROLES, Role
 from .. import services
 from ..forms.alerts import AlertForm, AnswerForm, alert_text_formset
 from ..models import AlertAnswer, CommunityAlert
-from ..services import alerts as alert_reads
+from ..selectors import alerts as alert_reads
 
 PAGE_SIZE = 25
 #: How often the board asks for fresh counts.

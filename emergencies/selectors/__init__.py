@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from members.models import STAFF_ROLES, Association, Member, Membership, User
 
-from .models import Case, CaseAccess, CaseEvent, Category, DutyShift, FollowUp, Referral
+from ..models import Case, CaseAccess, CaseEvent, Category, DutyShift, FollowUp, Referral
 
 
 def case_list(*, association: Association | None, now: datetime | None = None) -> QuerySet[Case]:
