@@ -657,7 +657,7 @@ def _print_fan_out(result: FanOutResult, keep: bool, out: TextIO) -> None:
         f"\n{'':<22} {'count':>8} {'seconds':>9} {'per second':>11}\n"
         f"{'no-op task':<22} {result.noop_count:>8} "
         f"{result.noop_count / result.noop_per_second:>9.2f} {result.noop_per_second:>11.1f}\n"
-        f"{'members (alert rows)':<22} {result.members:>8} {result.seconds:>9.2f} "
+        f"{'members notified':<22} {result.members:>8} {result.seconds:>9.2f} "
         f"{result.members_per_second:>11.1f}\n"
         f"{'deliveries (e-mail+SMS)':<22} {result.deliveries:>8} {result.seconds:>9.2f} "
         f"{result.deliveries_per_second:>11.1f}\n"

@@ -158,41 +158,43 @@ def candidates(help_request: HelpRequest) -> list[matching.Candidate]:
     """Every active volunteer of the association as plain data, in four queries
     whatever their number: profiles with load and last task, skills, languages, slots."""
     today = timezone.localdate()
-    profiles = (
+    base = (
         VolunteerProfile.objects.filter(association_id=help_request.association_id)
         .active()
         .exclude(member_id=help_request.member_id)
         # Without an account a volunteer is never told of an offer: not a candidate.
         .filter(member__anonymised_at__isnull=True, member__user__isnull=False)
-        .annotate(
-            active_tasks=Count("tasks", filter=Q(tasks__status=R.ASSIGNED)),
-            last_helped_at=Max("tasks__done_at"),
-        )
-        .values_list(
-            "pk",
-            "member_id",
-            "zones",
-            "max_active_tasks",
-            "paused_until",
-            "active_tasks",
-            "last_helped_at",
-        )
+    )
+    profiles = base.annotate(
+        active_tasks=Count("tasks", filter=Q(tasks__status=R.ASSIGNED)),
+        last_helped_at=Max("tasks__done_at"),
+    ).values_list(
+        "pk",
+        "member_id",
+        "zones",
+        "max_active_tasks",
+        "paused_until",
+        "active_tasks",
+        "last_helped_at",
     )
     rows = list(profiles)
-    ids = [row[0] for row in rows]
+    # The related rows by subquery, not by a list of ids: 10,000 ids as parameters cost
+    # more than the queries themselves.
+    volunteer_ids = base.values("pk")
+    member_ids = base.values("member_id")
     skills = defaultdict(set)
     for volunteer_id, skill_id in VolunteerProfile.skills.through.objects.filter(
-        volunteerprofile_id__in=ids
+        volunteerprofile_id__in=volunteer_ids
     ).values_list("volunteerprofile_id", "skill_id"):
         skills[volunteer_id].add(skill_id)
     languages = defaultdict(set)
     for member_id, code in Member.languages.through.objects.filter(
-        member_id__in=[row[1] for row in rows]
+        member_id__in=member_ids
     ).values_list("member_id", "language_id"):
         languages[member_id].add(code)
     slots = defaultdict(list)
     for volunteer_id, weekday, starts, ends in AvailabilitySlot.objects.filter(
-        volunteer_id__in=ids
+        volunteer_id__in=volunteer_ids
     ).values_list("volunteer_id", "weekday", "starts_at", "ends_at"):
         slots[volunteer_id].append((weekday, starts, ends))
     return [
