@@ -7,22 +7,17 @@ A partner association sees the referral it received, never the case."""
 import rules
 
 from members.models import STAFF_ROLES, Role
-from members.selectors import membership_in
-
-
-def _has_role_in(user, association_id, *roles) -> bool:
-    membership = membership_in(user, association_id)
-    return bool(membership and membership.has_role(*roles))
+from members.selectors import has_role_in
 
 
 @rules.predicate
 def is_staff_of_case(user, case) -> bool:
-    return case is not None and _has_role_in(user, case.association_id, *STAFF_ROLES)
+    return case is not None and has_role_in(user, case.association_id, *STAFF_ROLES)
 
 
 @rules.predicate
 def is_coordinator_of_case(user, case) -> bool:
-    return case is not None and _has_role_in(user, case.association_id, Role.COORDINATOR)
+    return case is not None and has_role_in(user, case.association_id, Role.COORDINATOR)
 
 
 @rules.predicate
@@ -40,7 +35,7 @@ def is_staff_of_partner(user, referral) -> bool:
     return (
         referral is not None
         and referral.partner_id is not None
-        and _has_role_in(user, referral.partner_id, *STAFF_ROLES)
+        and has_role_in(user, referral.partner_id, *STAFF_ROLES)
     )
 
 

@@ -54,6 +54,13 @@ def membership_in(user: User, association_id: int | None) -> Membership | None:
     return None
 
 
+def has_role_in(user: User, association_id: int | None, *roles: str) -> bool:
+    """Whether ``user`` holds one of ``roles`` in the association (the yes/no twin of
+    ``services.role_require``, for rules predicates and reads)."""
+    membership = membership_in(user, association_id)
+    return bool(membership and membership.has_role(*roles))
+
+
 def user_has_staff_role(user: User) -> bool:
     """Operators and coordinators of any association, and admin users, read personal
     files: they sign in with a second factor and their sessions are short."""

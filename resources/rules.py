@@ -10,18 +10,13 @@ place in an association suggests changes for them to review.
 import rules
 
 from members.models import STAFF_ROLES, Role
-from members.selectors import membership_in, memberships_of
-
-
-def _has_role_in(user, association_id, *roles) -> bool:
-    membership = membership_in(user, association_id)
-    return bool(membership and membership.has_role(*roles))
+from members.selectors import has_role_in, memberships_of
 
 
 @rules.predicate
 def is_maintainer(user, obj) -> bool:
     """Operator or coordinator of the association that maintains the resource."""
-    return obj is not None and _has_role_in(user, obj.maintained_by_id, *STAFF_ROLES)
+    return obj is not None and has_role_in(user, obj.maintained_by_id, *STAFF_ROLES)
 
 
 @rules.predicate
@@ -32,12 +27,12 @@ def belongs_to_an_association(user) -> bool:
 @rules.predicate
 def is_staff_of_owner(user, obj) -> bool:
     """Operator or coordinator of the association a suggestion or partnership is for."""
-    return obj is not None and _has_role_in(user, obj.association_id, *STAFF_ROLES)
+    return obj is not None and has_role_in(user, obj.association_id, *STAFF_ROLES)
 
 
 @rules.predicate
 def is_coordinator_of_owner(user, obj) -> bool:
-    return obj is not None and _has_role_in(user, obj.association_id, Role.COORDINATOR)
+    return obj is not None and has_role_in(user, obj.association_id, Role.COORDINATOR)
 
 
 @rules.predicate

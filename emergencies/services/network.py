@@ -27,7 +27,7 @@ from members.models import (
     User,
     VolunteerProfile,
 )
-from members.selectors import membership_in
+from members.selectors import has_role_in
 from members.services import empowerment_record, notify, notify_many, role_require
 
 from .. import matching
@@ -63,11 +63,6 @@ def network_settings_save(*, association, by: User, **fields) -> NetworkSettings
     settings.full_clean()
     settings.save()
     return settings
-
-
-def _is_staff(user: User, association_id: int) -> bool:
-    membership = membership_in(user, association_id)
-    return bool(membership and membership.has_role(*STAFF_ROLES))
 
 
 def request_url(help_request: HelpRequest) -> str:
@@ -139,7 +134,10 @@ def details_visible_to(
 ) -> bool:
     """Private details: the association's operators, the person helped, and the assigned
     volunteer while the task is theirs and for the grace period after it is done."""
-    if _is_staff(user, help_request.association_id) or help_request.member.user_id == user.pk:
+    if (
+        has_role_in(user, help_request.association_id, *STAFF_ROLES)
+        or help_request.member.user_id == user.pk
+    ):
         return True
     volunteer = help_request.volunteer
     if volunteer is None or volunteer.member.user_id != user.pk:
@@ -298,7 +296,7 @@ def _tell_unmatched(help_request: HelpRequest) -> None:
     if not claimed:
         return
     recipients = [help_request.opened_by] if help_request.opened_by else []
-    if not recipients or not _is_staff(recipients[0], help_request.association_id):
+    if not recipients or not has_role_in(recipients[0], help_request.association_id, *STAFF_ROLES):
         memberships = Membership.objects.filter(association_id=help_request.association_id)
         recipients = [m.user for m in memberships.with_role(Role.OPERATOR).select_related("user")]
     notify_many(

@@ -27,6 +27,7 @@ from .. import services
 from ..forms.alerts import AlertForm, AnswerForm, alert_text_formset
 from ..models import AlertAnswer, CommunityAlert
 from ..selectors import alerts as alert_reads
+from . import is_coordinator
 
 PAGE_SIZE = 25
 #: How often the board asks for fresh counts.
@@ -39,10 +40,6 @@ def alert_get_for_user(*, request, pk: int) -> CommunityAlert:
     return get_object_or_404(alert_reads.alert_detail(association=request.association), pk=pk)
 
 
-def _is_coordinator(request) -> bool:
-    return bool(request.membership and request.membership.is_coordinator)
-
-
 @role_required(*STAFF_ROLES)
 def alert_list_view(request):
     page = Paginator(alert_reads.alert_list(association=request.association), PAGE_SIZE)
@@ -51,7 +48,7 @@ def alert_list_view(request):
         "emergencies/alerts/alert_list.html",
         {
             "page": page.get_page(request.GET.get("page")),
-            "is_coordinator": _is_coordinator(request),
+            "is_coordinator": is_coordinator(request),
         },
     )
 
@@ -97,7 +94,7 @@ def alert_detail_view(request, pk: int):
     alert = alert_get_for_user(request=request, pk=pk)
     context = {
         "alert": alert,
-        "is_coordinator": _is_coordinator(request),
+        "is_coordinator": is_coordinator(request),
         "refresh_seconds": BOARD_REFRESH_SECONDS,
     }
     if alert.status == CommunityAlert.Status.DRAFT:

@@ -30,6 +30,7 @@ from ..filters import CaseFilter
 from ..forms import AssignForm, EventForm, FollowUpForm, IntakeForm, TransitionForm, TriageForm
 from ..forms.attachments import AttachmentForm
 from ..models import Case, FollowUp, Urgency
+from . import is_coordinator
 
 PAGE_SIZE = 25
 SCOPES = {
@@ -50,10 +51,6 @@ def case_get_for_user(*, request, pk: int) -> Case:
     if not request.user.has_perm("emergencies.view_case", case):
         raise PermissionDenied
     return case
-
-
-def _is_coordinator(request) -> bool:
-    return bool(request.membership and request.membership.is_coordinator)
 
 
 # --- Lists -------------------------------------------------------------------------
@@ -264,7 +261,7 @@ def _timeline_context(request, case: Case) -> dict:
     return {
         "case": case,
         "events": selectors.case_timeline(
-            case=case, user=request.user, is_coordinator=_is_coordinator(request)
+            case=case, user=request.user, is_coordinator=is_coordinator(request)
         ),
         "can_see_confidential": request.user.has_perm("emergencies.view_confidential", case),
     }

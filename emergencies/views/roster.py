@@ -20,14 +20,11 @@ from members.models import STAFF_ROLES, Role
 from .. import selectors, services
 from ..forms.roster import CaseSettingsForm, ShiftForm
 from ..models import DutyShift
+from . import is_coordinator
 from .referrals import add_errors
 
 #: The roster shows this week and the next.
 ROSTER_DAYS = 14
-
-
-def _is_coordinator(request) -> bool:
-    return bool(request.membership and request.membership.is_coordinator)
 
 
 def _shift_form(request, data=None) -> ShiftForm:
@@ -35,7 +32,7 @@ def _shift_form(request, data=None) -> ShiftForm:
         data,
         operators=selectors.operators_of(association=request.association),
         user=request.user,
-        is_coordinator=_is_coordinator(request),
+        is_coordinator=is_coordinator(request),
     )
 
 
@@ -58,7 +55,7 @@ def _roster_page(request, *, form: ShiftForm | None = None, status: int = 200):
             "now": now,
             "on_duty": on_duty,
             "days": days,
-            "is_coordinator": _is_coordinator(request),
+            "is_coordinator": is_coordinator(request),
             "form": form or _shift_form(request),
         },
         status=status,
