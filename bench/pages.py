@@ -179,6 +179,31 @@ register(
 )
 
 
+def own_plan(ctx: PageContext) -> dict[str, Any]:
+    """The signed-in member's own emergency plan: for the bench member, the heavy one
+    (20 scenarios with their actions and services, 20 contacts, 20 documents)."""
+    from emergencies.models import EmergencyPlan
+
+    pk = (
+        EmergencyPlan.objects.filter(
+            association=ctx.association, member__user=ctx.user, is_active=True
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise BenchNotSeeded("The bench member has no emergency plan: run seed_scale.")
+    return {"pk": pk}
+
+
+# Personal emergency plans: the member's own plan at its longest, and the operators'
+# list of the plans shared with them (two in three of the association's).
+register(
+    Page("member", "emergencies:plan-detail", own_plan),
+    Page("operator", "emergencies:plan-list"),
+)
+
+
 def run(repeat: int, warmup: int, out: TextIO = sys.stdout) -> list[Result]:
     """Time every page of ``PAGES`` and print a table. Django must be set up and the
     test environment installed (the test client's host is ``testserver``)."""

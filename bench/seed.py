@@ -21,7 +21,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
 from typing import TextIO
@@ -40,13 +40,25 @@ from emergencies.models import (
     CaseEvent,
     Category,
     CommunityAlert,
+    EmergencyPlan,
     FollowUp,
+    GoBagItem,
     HelpRequest,
     NetworkSettings,
     Offer,
+    PlanAction,
+    PlanContact,
+    PlanDocument,
+    PlanPlace,
+    PlanScenario,
+    PlanVersion,
+    ScenarioKind,
+    ScenarioTemplate,
     Urgency,
 )
+from emergencies.planning import Facts, completeness
 from emergencies.services import categories_seed_defaults
+from emergencies.services.plans import scenario_templates_seed_defaults
 from members.models import (
     STAFF_ROLES,
     Association,
@@ -1141,3 +1153,346 @@ def community_alert_seed(ctx: SeedContext) -> dict[str, int]:
         requests_made += len(requests)
     created["help requests from alert answers"] = requests_made
     return {table: count for table, count in created.items() if count}
+
+
+# --- Seeder of personal emergency plans -----------------------------------------------
+
+# The staff list of plans pages through them; past this a larger factor adds none.
+PLANS_CAP = 50_000
+# Scenarios, contacts and documents of the bench member's own plan, the page timed.
+HEAVY_PLAN_ROWS = 20
+PLAN_HOUSEHOLDS = [
+    "Da solo.",
+    "Con mia moglie e due figli piccoli.",
+    "Con mia madre, anziana e malata.",
+    "In una stanza in affitto con altri tre lavoratori.",
+    "Con il mio compagno e nostra figlia di 5 anni.",
+    "",
+]
+PLAN_ACTIONS = [
+    "Chiamare l'operatore dell'associazione",
+    "Preparare i documenti e la borsa d'emergenza",
+    "Chiamare una persona di fiducia della lista",
+    "Chiedere consulenza allo sportello",
+    "Sapere dove dormire stanotte",
+]
+PLAN_WHO = ["", "", "Io", "La persona di fiducia", "L'operatore"]
+# kind, name, relationship
+PLAN_CONTACTS = [
+    (PlanContact.Kind.TRUSTED, "Fatou", "amica"),
+    (PlanContact.Kind.OUT_OF_AREA, "Ibrahim", "fratello, a Milano"),
+    (PlanContact.Kind.OPERATOR, "Operatore di Bench ETS", "operatore"),
+    (PlanContact.Kind.DOCTOR, "Dott.ssa Romano", "medico di famiglia"),
+    (PlanContact.Kind.LEGAL_AID, "Sportello legale", ""),
+    (PlanContact.Kind.TRUSTED, "Grace", "vicina di casa"),
+]
+# document type, whether it expires
+PLAN_DOCUMENTS = [
+    (PlanDocument.Type.RESIDENCE_PERMIT, True),
+    (PlanDocument.Type.PASSPORT, True),
+    (PlanDocument.Type.HEALTH_CARD, False),
+    (PlanDocument.Type.TAX_CODE, False),
+    (PlanDocument.Type.IDENTITY_CARD, True),
+    (PlanDocument.Type.CONTRACT, False),
+]
+
+
+@dataclass
+class _PlanRows:
+    """One plan and its rows before they are inserted (the plan's key comes first)."""
+
+    plan: EmergencyPlan
+    scenarios: list[tuple[PlanScenario, list[PlanAction], list]] = field(default_factory=list)
+    contacts: list[PlanContact] = field(default_factory=list)
+    places: list[PlanPlace] = field(default_factory=list)
+    documents: list[PlanDocument] = field(default_factory=list)
+    language: str | None = None
+    versions: list[PlanVersion] = field(default_factory=list)
+
+
+@register
+def plans_seed(ctx: SeedContext) -> dict[str, int]:
+    """Emergency plans at 1,000 per factor (at most ``PLANS_CAP``), one per person of the
+    registry without one, each with three scenarios from the association's templates
+    (three actions each, a service of the map on the first), three contacts, two
+    documents, a safe place one time in two, a go-bag, one version and its score. Two in
+    three are shared with the operators (the staff list shows them), one in seven is past
+    its review date. The bench member's own plan is the heavy one the plan page is timed
+    on: ``HEAVY_PLAN_ROWS`` scenarios, contacts and documents, a version per section."""
+    templates_added = scenario_templates_seed_defaults(association=ctx.association)
+    templates = dict(
+        ScenarioTemplate.objects.filter(association=ctx.association).values_list("kind", "pk")
+    )
+    titles = dict(
+        ScenarioTemplate.objects.filter(association=ctx.association).values_list("kind", "title_it")
+    )
+    service_ids = list(
+        Service.objects.filter(maintained_by=ctx.association)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:BATCH_SIZE]
+    )
+    plans = EmergencyPlan.objects.filter(association=ctx.association)
+    own = Member.objects.get(association=ctx.association, user=ctx.users[Role.MEMBER])
+    created = dict.fromkeys(
+        (
+            "emergency plans", "plan scenarios", "plan actions", "plan scenario resources",
+            "plan contacts", "plan places", "plan documents", "plan languages", "plan versions",
+        ),
+        0,
+    )  # fmt: skip
+    builder = _PlanBuilder(ctx, templates=templates, titles=titles, service_ids=service_ids)
+    if not plans.filter(member=own).exists():
+        _plans_insert([builder.heavy(own.pk)], created)
+    missing = min(ctx.rows(1000), PLANS_CAP) - plans.count()
+    members = list(
+        Member.objects.filter(
+            association=ctx.association, anonymised_at__isnull=True, plans__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", "preferred_language_id")[: max(0, missing)]
+    )
+    for batch in chunks(len(members)):
+        _plans_insert([builder.plan(*members[n]) for n in batch], created)
+    created["scenario templates"] = templates_added
+    return {table: count for table, count in created.items() if count}
+
+
+class _PlanBuilder:
+    def __init__(
+        self,
+        ctx: SeedContext,
+        *,
+        templates: dict[str, int],
+        titles: dict[str, str],
+        service_ids: list,
+    ) -> None:
+        self.ctx = ctx
+        self.rng = ctx.rng
+        self.templates = templates
+        self.titles = titles
+        self.service_ids = service_ids
+        self.kinds = [kind for kind in ScenarioKind.values if kind in templates]
+        self.operator = ctx.users[Role.OPERATOR]
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+
+    def plan(self, member_id: int, language: str | None) -> _PlanRows:
+        """An ordinary plan, most of them made at the desk with an operator."""
+        rng = self.rng
+        shared = rng.random() < 2 / 3
+        created_at = self.now - timedelta(days=rng.uniform(1, 365))
+        review = rng.random()
+        if review < 1 / 7:
+            next_review_on = self.today - timedelta(days=rng.randint(1, 90))
+        elif review < 0.9:
+            next_review_on = self.today + timedelta(days=rng.randint(1, 300))
+        else:
+            next_review_on = None
+        rows = _PlanRows(
+            plan=EmergencyPlan(
+                association=self.ctx.association,
+                member_id=member_id,
+                sharing=EmergencyPlan.Sharing.OPERATORS
+                if shared
+                else EmergencyPlan.Sharing.PRIVATE,
+                household=rng.choice(PLAN_HOUSEHOLDS),
+                go_bag_items=sorted(rng.sample(GoBagItem.values, k=rng.randint(0, 8))),
+                review_every_months=rng.choice([6, 6, 12]),
+                next_review_on=next_review_on,
+                version=1,
+                created_at=created_at,
+                created_by=self.operator,
+                updated_at=created_at,
+                updated_by=self.operator,
+            ),
+            language=language,
+        )
+        kinds = rng.sample(self.kinds, k=min(3, len(self.kinds)))
+        for order, kind in enumerate(kinds):
+            resources = [rng.choice(self.service_ids)] if order == 0 and self.service_ids else []
+            self._scenario(rows, kind, order, resources)
+        for order in range(3):
+            self._contact(rows, order, phone=rng.random() < 0.85)
+        for order in range(2):
+            self._document(rows, order)
+        if rng.random() < 0.5:
+            self._place(rows, 0)
+        self._version(rows, 1, "about", self.operator, created_at)
+        return self._scored(rows)
+
+    def heavy(self, member_id: int) -> _PlanRows:
+        """The bench member's own plan, shared, with everything long: the page must take
+        a fixed number of queries however many rows it shows."""
+        member_user = self.ctx.users[Role.MEMBER]
+        created_at = self.now - timedelta(days=200)
+        rows = _PlanRows(
+            plan=EmergencyPlan(
+                association=self.ctx.association,
+                member_id=member_id,
+                sharing=EmergencyPlan.Sharing.OPERATORS,
+                household="Con mia moglie, tre figli e mia madre.",
+                dependants="Mia madre, 78 anni, non esce di casa da sola.",
+                accessibility_needs="Mia madre usa la sedia a rotelle.",
+                go_bag_items=sorted(GoBagItem.values),
+                go_bag_other="Il caricabatterie del saturimetro di mia madre.",
+                review_every_months=6,
+                next_review_on=self.today + timedelta(days=120),
+                last_reviewed_at=self.now - timedelta(days=60),
+                created_at=created_at,
+                created_by=member_user,
+                updated_at=self.now - timedelta(days=1),
+                updated_by=self.operator,
+            ),
+            language="it",
+        )
+        for order in range(HEAVY_PLAN_ROWS):
+            kind = self.kinds[order % len(self.kinds)] if self.kinds else ScenarioKind.OWN
+            resources = (
+                self.rng.sample(self.service_ids, k=min(2, len(self.service_ids)))
+                if self.service_ids
+                else []
+            )
+            self._scenario(rows, kind, order, resources, repeat=order // max(1, len(self.kinds)))
+            self._contact(rows, order, phone=True)
+            self._document(rows, order)
+        for order in range(5):
+            self._place(rows, order)
+        sections = ("about", "contacts", "scenarios", "places", "documents", "go_bag", "review")
+        for number, section in enumerate(sections, start=1):
+            author = member_user if number % 2 else self.operator
+            at = created_at + timedelta(days=number * 25)
+            self._version(rows, number, section, author, at)
+        rows.plan.version = rows.plan.reviewed_version = len(sections)
+        return self._scored(rows)
+
+    def _scenario(
+        self, rows: _PlanRows, kind: str, order: int, resources: list, repeat: int = 0
+    ) -> None:
+        title = self.titles.get(kind, "Il mio scenario")
+        scenario = PlanScenario(
+            template_id=self.templates.get(kind),
+            kind=kind,
+            title=f"{title} ({repeat + 1})" if repeat else title,
+            warning_signs="Lettere che non capisco, telefonate del padrone di casa.",
+            coping="Parlarne con qualcuno di cui mi fido. Una cosa alla volta.",
+            order=order,
+            created_at=rows.plan.created_at,
+        )
+        actions = [
+            PlanAction(text=text, who=self.rng.choice(PLAN_WHO), order=index)
+            for index, text in enumerate(self.rng.sample(PLAN_ACTIONS, k=3))
+        ]
+        rows.scenarios.append((scenario, actions, resources))
+
+    def _contact(self, rows: _PlanRows, order: int, *, phone: bool) -> None:
+        kind, name, relationship = PLAN_CONTACTS[order % len(PLAN_CONTACTS)]
+        rng = self.rng
+        rows.contacts.append(
+            PlanContact(
+                kind=kind,
+                name=name,
+                relationship=relationship,
+                phone=f"+39 3{rng.randint(20, 49)} 555 {rng.randint(1000, 9999)}" if phone else "",
+                alert_on_activation=order == 0,
+                order=order,
+            )
+        )
+
+    def _document(self, rows: _PlanRows, order: int) -> None:
+        doc_type, expires = PLAN_DOCUMENTS[order % len(PLAN_DOCUMENTS)]
+        rows.documents.append(
+            PlanDocument(
+                doc_type=doc_type,
+                expires_on=self.today + timedelta(days=self.rng.randint(-30, 900))
+                if expires
+                else None,
+                original_kept_at="A casa, nella cartellina dei documenti",
+                copies_kept_at="Foto sul telefono" if self.rng.random() < 0.6 else "",
+                order=order,
+            )
+        )
+
+    def _place(self, rows: _PlanRows, order: int) -> None:
+        rows.places.append(
+            PlanPlace(
+                kind=PlanPlace.Kind.SAFE_PLACE if order == 0 else PlanPlace.Kind.OTHER,
+                name="Casa di un'amica" if order == 0 else f"Posto {order + 1}",
+                address=f"Via Roma {self.rng.randint(1, 200)}, Caserta",
+                order=order,
+            )
+        )
+
+    def _version(
+        self, rows: _PlanRows, number: int, section: str, author: User, at: datetime
+    ) -> None:
+        rows.versions.append(
+            PlanVersion(
+                number=number,
+                section=section,
+                created_by=author,
+                created_at=at,
+                snapshot={"about": {"household": rows.plan.household}},
+            )
+        )
+
+    def _scored(self, rows: _PlanRows) -> _PlanRows:
+        """The completeness the services would store, from the rows about to go in."""
+        trusted = {PlanContact.Kind.TRUSTED, PlanContact.Kind.OUT_OF_AREA}
+        facts = Facts(
+            has_about=bool(rows.plan.household) or rows.language is not None,
+            trusted_contacts_with_phone=sum(
+                c.kind in trusted and bool(c.phone) for c in rows.contacts
+            ),
+            scenarios_with_actions=sum(bool(actions) for _s, actions, _r in rows.scenarios),
+            linked_resources=sum(len(resources) for _s, _a, resources in rows.scenarios),
+            safe_places=sum(p.kind == PlanPlace.Kind.SAFE_PLACE for p in rows.places),
+            documents_with_expiry=sum(d.expires_on is not None for d in rows.documents),
+            go_bag_items=len(rows.plan.go_bag_items),
+            next_review_on=rows.plan.next_review_on,
+            today=self.today,
+        )
+        rows.plan.completeness = completeness(facts)[0]
+        return rows
+
+
+def _plans_insert(batch: list[_PlanRows], created: dict[str, int]) -> None:
+    """Insert a batch of plans, then their rows pointing at the new keys."""
+    EmergencyPlan.objects.bulk_create([rows.plan for rows in batch], batch_size=BATCH_SIZE)
+    scenarios, actions, linked = [], [], []
+    contacts, places, documents, languages, versions = [], [], [], [], []
+    Linked = PlanScenario.resources.through
+    Speaks = EmergencyPlan.languages.through
+    for rows in batch:
+        plan_id = rows.plan.pk
+        for scenario, _actions, _resources in rows.scenarios:
+            scenario.plan_id = plan_id
+            scenarios.append(scenario)
+        for row in (*rows.contacts, *rows.places, *rows.documents, *rows.versions):
+            row.plan_id = plan_id
+        contacts += rows.contacts
+        places += rows.places
+        documents += rows.documents
+        versions += rows.versions
+        if rows.language:
+            languages.append(Speaks(emergencyplan_id=plan_id, language_id=rows.language))
+    PlanScenario.objects.bulk_create(scenarios, batch_size=BATCH_SIZE)
+    for rows in batch:
+        for scenario, scenario_actions, resources in rows.scenarios:
+            for action in scenario_actions:
+                action.scenario_id = scenario.pk
+            actions += scenario_actions
+            linked += [Linked(planscenario_id=scenario.pk, service_id=pk) for pk in resources]
+    PlanAction.objects.bulk_create(actions, batch_size=BATCH_SIZE)
+    Linked.objects.bulk_create(linked, batch_size=BATCH_SIZE)
+    PlanContact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
+    PlanPlace.objects.bulk_create(places, batch_size=BATCH_SIZE)
+    PlanDocument.objects.bulk_create(documents, batch_size=BATCH_SIZE)
+    Speaks.objects.bulk_create(languages, batch_size=BATCH_SIZE)
+    PlanVersion.objects.bulk_create(versions, batch_size=BATCH_SIZE)
+    for table, rows in (
+        ("emergency plans", batch), ("plan scenarios", scenarios), ("plan actions", actions),
+        ("plan scenario resources", linked), ("plan contacts", contacts),
+        ("plan places", places), ("plan documents", documents),
+        ("plan languages", languages), ("plan versions", versions),
+    ):  # fmt: skip
+        created[table] += len(rows)

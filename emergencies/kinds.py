@@ -179,3 +179,22 @@ register_kind(
         body=_("%(body)s"),
     )
 )
+
+# --- Personal emergency plans -----------------------------------------------------------
+# Plan reminders name no document and hold nothing of the plan: they link to it.
+register_kind(
+    NotificationKind(
+        code="emergencies.plan_document_expiring",
+        group=KindGroup.REMINDERS,
+        title=_("A document in your emergency plan expires in %(days)s days"),
+        body=_("It expires on %(expires_on)s: start the renewal in time. Open your plan."),
+    )
+)
+register_kind(
+    NotificationKind(
+        code="emergencies.plan_review_due",
+        group=KindGroup.REMINDERS,
+        title=_("Time to review your emergency plan"),
+        body=_("A few minutes: check your contacts, documents and places are still right."),
+    )
+)

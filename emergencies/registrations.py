@@ -30,7 +30,7 @@ from members.privacy import (
 
 
 def register_all() -> None:
-    from . import registrations_alerts, registrations_network
+    from . import registrations_alerts, registrations_network, registrations_plans
 
     _home_links()
     _home_widgets()
@@ -38,6 +38,7 @@ def register_all() -> None:
     _privacy()
     registrations_network.register()
     registrations_alerts.register()
+    registrations_plans.register()
 
 
 def _home_links() -> None:
@@ -128,7 +129,8 @@ def _member_panel_context(request, member) -> dict:
     return {"cases": member_cases(member=member)}
 
 
-def _member_panel_visible(request, member) -> bool:
+def staff_sees_panel(request, member) -> bool:
+    """Member panels of this app are for the association's operators and coordinators."""
     membership = getattr(request, "membership", None)
     return bool(membership and membership.has_role(*STAFF_ROLES))
 
@@ -140,7 +142,7 @@ def _member_panel() -> None:
             template="emergencies/_member_cases.html",
             order=15,
             context=_member_panel_context,
-            visible=_member_panel_visible,
+            visible=staff_sees_panel,
         )
     )
 

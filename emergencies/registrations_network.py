@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from members.models import STAFF_ROLES, Role
+from members.models import Role
 from members.panels import HomeLink, MemberPanel, register_home_link, register_member_panel
 from members.privacy import (
     Activity,
@@ -22,6 +22,8 @@ from members.privacy import (
     register_export_section,
     register_legal_hold,
 )
+
+from .registrations import staff_sees_panel
 
 
 def register() -> None:
@@ -90,11 +92,6 @@ def _member_panel_context(request, member) -> dict:
     return {"help_requests": HelpRequest.objects.filter(member=member).order_by("-created_at")[:10]}
 
 
-def _member_panel_visible(request, member) -> bool:
-    membership = getattr(request, "membership", None)
-    return bool(membership and membership.has_role(*STAFF_ROLES))
-
-
 def _member_panel() -> None:
     register_member_panel(
         MemberPanel(
@@ -102,7 +99,7 @@ def _member_panel() -> None:
             template="emergencies/network/_member_requests.html",
             order=16,
             context=_member_panel_context,
-            visible=_member_panel_visible,
+            visible=staff_sees_panel,
         )
     )
 

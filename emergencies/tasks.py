@@ -43,3 +43,16 @@ def alert_notify_batch_task(alert_id: int, first_pk: int, last_pk: int, reminder
     return services.alert_notify_batch(
         alert_id=alert_id, first_pk=first_pk, last_pk=last_pk, reminder=reminder
     )
+
+
+# --- Personal emergency plans ----------------------------------------------------------
+
+
+@shared_task(acks_late=True, max_retries=5, default_retry_delay=30)
+def plan_contact_alerts_task(activation_id: int) -> int:
+    return services.plan_contact_alerts_send(activation_id=activation_id)
+
+
+@shared_task(acks_late=True)
+def plans_health_purge_task() -> int:
+    return services.plans_health_purge()

@@ -1,4 +1,4 @@
-from .views import alerts, attachments, cases, network, referrals, roster
+from .views import alerts, attachments, cases, network, plans, referrals, roster
 
 app_name = "emergencies"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *roster.urlpatterns,
     *network.urlpatterns,
     *alerts.urlpatterns,
+    *plans.urlpatterns,
 ]

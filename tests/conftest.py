@@ -2,6 +2,7 @@
 outsider from another association."""
 
 import importlib
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, connections
 from django.test import Client
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import KindGroup, Role
@@ -87,6 +89,7 @@ REFERENCE_DATA = [
     ("resources.migrations.0004_verification_schedule", ["add_schedule"]),
     ("emergencies.migrations.0002_access_log_append_only_search_schedule", ["add_schedule"]),
     ("emergencies.migrations.0004_offers_expire_schedule", ["add_schedule"]),
+    ("emergencies.migrations.0006_plans_health_purge_schedule", ["add_schedule"]),
 ]
 
 
@@ -206,3 +209,20 @@ def celery_worker_on_redis(settings):
     app.conf.task_always_eager = False
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """Frozen time. Neither freezegun nor time_machine is installed: ``timezone.now``
+    (which the services, ``localdate`` and the notification engine all go through)
+    returns the clock's time, and the test moves it on by hand."""
+
+    class Clock:
+        now = timezone.now().replace(microsecond=0)
+
+        def advance(self, **kwargs) -> None:
+            self.now += timedelta(**kwargs)
+
+    clock = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: clock.now)
+    return clock

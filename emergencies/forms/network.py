@@ -9,7 +9,6 @@ import re
 from datetime import datetime, time, timedelta
 
 from crispy_forms.bootstrap import InlineCheckboxes
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Language, Member, Skill
 
 from ..models import Case, Debrief, HelpRequest, NetworkSettings, RequestKind
+from .helpers import inline_helper
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -77,15 +77,6 @@ def _tomorrow_at(hour: int) -> str:
     day = timezone.localdate() + timedelta(days=1)
     moment = timezone.make_aware(datetime.combine(day, time(hour, 0)))
     return timezone.localtime(moment).strftime(DATETIME_FORMAT)
-
-
-def _helper(layout: Layout | None = None) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout is not None:
-        helper.layout = layout
-    return helper
 
 
 def _folded(field: str, summary, *, open_: bool) -> list:
@@ -260,7 +251,7 @@ class HelpRequestForm(_RequestForm):
             member_id = self.data.get("member")
             if member_id and str(member_id).isdigit():
                 self.person = members.filter(pk=member_id).first()
-        self.helper = _helper(
+        self.helper = inline_helper(
             Layout(
                 "member",
                 "case",
@@ -367,7 +358,7 @@ class AskForm(_RequestForm):
             kwargs["initial"].setdefault("language", person.preferred_language_id)
         super().__init__(*args, **kwargs)
         self.person = person
-        self.helper = _helper(
+        self.helper = inline_helper(
             Layout(
                 "kind",
                 "place",
@@ -413,7 +404,7 @@ class DoneForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = inline_helper()
 
 
 class ConfirmForm(forms.Form):
@@ -428,7 +419,7 @@ class ConfirmForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = inline_helper()
 
 
 class DebriefForm(forms.ModelForm):
@@ -449,7 +440,7 @@ class DebriefForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["feeling"].choices = Debrief.Feeling.choices
-        self.helper = _helper()
+        self.helper = inline_helper()
 
 
 class NetworkSettingsForm(forms.ModelForm):
@@ -471,7 +462,7 @@ class NetworkSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = inline_helper()
 
 
 STATUS_FILTERS = [

@@ -3,19 +3,13 @@ the partner's answer and outcome. They validate; ``services.referrals`` writes."
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Association
 from resources.models import Service
 
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
+from .helpers import inline_helper
 
 
 class ServiceSearchForm(forms.Form):
@@ -73,7 +67,7 @@ class PartnerReferralForm(forms.Form):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, prefix="partner", **kwargs)
         self.fields["partner"].queryset = partners
-        self.helper = _helper()
+        self.helper = inline_helper()
 
 
 class ReferralAnswerForm(forms.Form):
@@ -95,7 +89,7 @@ class ReferralAnswerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = inline_helper()
 
     @property
     def accepted(self) -> bool:
@@ -112,4 +106,4 @@ class ReferralOutcomeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = inline_helper()

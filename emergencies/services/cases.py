@@ -110,7 +110,16 @@ def case_url(case: Case) -> str:
 
 
 @transaction.atomic
-def case_open(
+def case_open(*, association: Association, opened_by: User, **fields) -> Case:
+    """Open a case for a person of the association's registry (the fields of
+    ``_case_create``). A critical case alerts the on-duty operators at once (after
+    commit, through the worker) and escalates to the coordinators if nobody opens it
+    within the association's window."""
+    role_require(opened_by, association, *STAFF_ROLES)
+    return _case_create(association=association, opened_by=opened_by, **fields)
+
+
+def _case_create(
     *,
     association: Association,
     member: Member,
@@ -121,10 +130,8 @@ def case_open(
     opened_by: User,
     assigned_to: User | None = None,
 ) -> Case:
-    """Open a case for a person of the association's registry. A critical case alerts
-    the on-duty operators at once (after commit, through the worker) and escalates to
-    the coordinators if nobody opens it within the association's window."""
-    role_require(opened_by, association, *STAFF_ROLES)
+    """``case_open`` once the caller's right to open it is checked: by role for staff,
+    by ownership for a member activating their own emergency plan."""
     if member.association_id != association.pk or category.association_id != association.pk:
         raise PermissionDenied
     if member.anonymised_at is not None:

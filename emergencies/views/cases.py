@@ -30,6 +30,7 @@ from ..filters import CaseFilter
 from ..forms import AssignForm, EventForm, FollowUpForm, IntakeForm, TransitionForm, TriageForm
 from ..forms.attachments import AttachmentForm
 from ..models import Case, FollowUp, Urgency
+from ..selectors import plans as plan_selectors
 from . import is_coordinator
 
 PAGE_SIZE = 25
@@ -277,6 +278,7 @@ def _staff_case_detail(request, pk: int, *, forms: dict | None = None, status: i
         **_timeline_context(request, case),
         "member": case.member,
         "follow_ups": selectors.case_follow_ups(case=case),
+        "plan_activation": plan_selectors.activation_of_case(case),
         "referrals": selectors.case_referrals(case=case),
         "attachments": case.attachments.select_related("uploaded_by"),
         "attachment_form": forms.get("attachment") or AttachmentForm(),

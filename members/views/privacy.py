@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import privacy, selectors
@@ -57,7 +57,7 @@ LABELS = {
     "roles": gettext_lazy("Roles"),
     "history": gettext_lazy("History"),
     "history_date": gettext_lazy("When"),
-    "history_type": gettext_lazy("Change"),
+    "history_type": pgettext_lazy("history of a record", "Change"),
     "changed_by": gettext_lazy("By"),
     "municipality": gettext_lazy("Municipality"),
     "zone": gettext_lazy("Zone"),

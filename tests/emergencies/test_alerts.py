@@ -6,10 +6,7 @@ operators get the phone list of the rest."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +15,7 @@ from emergencies.models import AlertAnswer, CommunityAlert, HelpRequest
 from emergencies.services import alerts as alert_services
 from members.models import Channel, ChannelPreference, Delivery, KindGroup, Notification, Role
 from members.privacy import ACTIVITY, ANONYMISERS, EXPORT_SECTIONS
+from tests.concurrency import at_once
 
 from .factories_alerts import (
     AlertAnswerFactory,
@@ -460,23 +458,11 @@ def test_i_need_help_opens_one_help_request_even_if_the_link_is_posted_twice(cli
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_taps_on_i_need_help_open_one_help_request(association):
     row = AlertAnswerFactory(alert=SentAlertFactory(association=association))
-    barrier = threading.Barrier(2)
-    errors = []
 
     def tap():
-        try:
-            barrier.wait()
-            services.alert_answer(token=row.token, answer="need_help")
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        return services.alert_answer(token=row.token, answer="need_help")
 
-    threads = [threading.Thread(target=tap) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = at_once(tap, tap)
 
     assert errors == []
     assert HelpRequest.objects.count() == 1

@@ -2,10 +2,7 @@
 benchmark (``manage.py seed_scale``): every state shows, the past alert has every kind of
 answer, and a second run adds nothing."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -31,21 +28,14 @@ from members.models import (
     VolunteerProfile,
 )
 from nucleo.management.commands.seed_demo import DEMO_PASSWORD
+from tests.seeding import seed_demo, seed_scale
 
 R = HelpRequest.Status
 BENCH_FACTOR = 0.05  # 50 members, 5 volunteers, 10 help requests
 
 
-def _seed_demo() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
 def _seed_scale(factor: float = BENCH_FACTOR) -> str:
-    out = StringIO()
-    call_command("seed_scale", factor=factor, stdout=out)
-    return out.getvalue()
+    return seed_scale(factor)
 
 
 def _counts() -> dict[str, int]:
@@ -68,7 +58,7 @@ def _counts() -> dict[str, int]:
 
 @pytest.fixture
 def demo(db) -> str:
-    return _seed_demo()
+    return seed_demo()
 
 
 @pytest.fixture
@@ -196,9 +186,9 @@ def test_seed_demo_past_alert_has_every_kind_of_answer(demo):
 
 
 def test_seed_demo_network_is_idempotent(db):
-    first = _seed_demo()
+    first = seed_demo()
     counts = _counts()
-    second = _seed_demo()
+    second = seed_demo()
     assert _counts() == counts
     assert first == second
 

@@ -39,23 +39,6 @@ SUMMARY = "Accompagnare in ospedale e tradurre dall'arabo, martedì mattina."
 
 
 @pytest.fixture
-def frozen_now(monkeypatch):
-    """Frozen time. Neither freezegun nor time_machine is installed: ``timezone.now``
-    (which the services, ``localdate`` and the notification engine all go through)
-    returns the clock's time, and the test moves it on by hand."""
-
-    class Clock:
-        now = timezone.now().replace(microsecond=0)
-
-        def advance(self, **kwargs) -> None:
-            self.now += timedelta(**kwargs)
-
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    return clock
-
-
-@pytest.fixture
 def operator(association):
     return user_with_role(association, Role.OPERATOR, mfa=False)
 

@@ -2,11 +2,9 @@
 (``manage.py seed_scale``): every state shows, and a second run adds nothing."""
 
 from datetime import timedelta
-from io import StringIO
 from itertools import pairwise
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -24,20 +22,13 @@ from emergencies.models import (
 from emergencies.selectors import overdue_follow_ups
 from emergencies.services.cases import DEFAULT_CATEGORIES, on_duty_operators
 from members.models import Association, Consent, Notification, Reminder, Role, User
+from tests.seeding import seed_demo, seed_scale
 
 BENCH_FACTOR = 0.01  # 20 cases
 
 
-def _seed_demo() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
 def _seed_scale(factor: float = BENCH_FACTOR) -> str:
-    out = StringIO()
-    call_command("seed_scale", factor=factor, stdout=out)
-    return out.getvalue()
+    return seed_scale(factor)
 
 
 def _demo_counts() -> dict[str, int]:
@@ -56,7 +47,7 @@ def _demo_counts() -> dict[str, int]:
 
 @pytest.fixture
 def demo(db) -> str:
-    return _seed_demo()
+    return seed_demo()
 
 
 @pytest.fixture
@@ -191,11 +182,11 @@ def test_seed_demo_puts_the_operator_on_duty_for_the_coming_week(demo, home):
 
 
 def test_seed_demo_cases_twice_adds_nothing(db):
-    first_output = _seed_demo()
+    first_output = seed_demo()
     first = _demo_counts()
     shifts = DutyShift.objects.count()
 
-    second_output = _seed_demo()
+    second_output = seed_demo()
 
     assert _demo_counts() == first
     assert first_output == second_output

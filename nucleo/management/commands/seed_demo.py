@@ -12,6 +12,7 @@ from django.db import transaction
 
 from emergencies.demo import seed_cases
 from emergencies.demo_network import seed_network
+from emergencies.demo_plans import seed_plans
 from members.demo import seed_members
 from members.models import Association, Language, Member, Role, User
 from members.services import membership_grant_role, welcome
@@ -62,7 +63,7 @@ REGISTRY = [
 ]
 
 # Callables taking (stdout,), run after the people.
-DEMO_SEEDERS: list = [seed_members, seed_resources, seed_cases, seed_network]
+DEMO_SEEDERS: list = [seed_members, seed_resources, seed_cases, seed_network, seed_plans]
 
 
 class Command(BaseCommand):
