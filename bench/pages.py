@@ -204,6 +204,36 @@ register(
 )
 
 
+def big_session(ctx: PageContext) -> dict[str, Any]:
+    """The plenary session the bench facilitator runs, with 50 people enrolled: the
+    attendance checklist lists them all."""
+    from bench.seed import BIG_SESSION_COURSE
+    from training.models import Session
+
+    pk = (
+        Session.objects.filter(
+            course__association=ctx.association,
+            course__title=BIG_SESSION_COURSE,
+            facilitators=ctx.user,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise BenchNotSeeded("The bench facilitator runs no session: run seed_scale.")
+    return {"pk": pk}
+
+
+# Training: the member's calendar (this month, the default; the bench member is enrolled
+# in 50 sessions of the coming weeks) and the facilitator's attendance checklist of a
+# session with 50 people.
+register(
+    Page("member", "training:calendar"),
+    Page("facilitator", "training:attendance", big_session),
+)
+
+
 def run(repeat: int, warmup: int, out: TextIO = sys.stdout) -> list[Result]:
     """Time every page of ``PAGES`` and print a table. Django must be set up and the
     test environment installed (the test client's host is ``testserver``)."""

@@ -30,7 +30,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from emergencies.models import (
@@ -85,6 +85,16 @@ from resources.models import (
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
+)
+from training.models import (
+    Course,
+    CourseCompletion,
+    Enrolment,
+    GroupMeeting,
+    GroupMembership,
+    Session,
+    SupportGroup,
+    Topic,
 )
 
 BATCH_SIZE = 1000
@@ -1496,3 +1506,368 @@ def _plans_insert(batch: list[_PlanRows], created: dict[str, int]) -> None:
         ("plan languages", languages), ("plan versions", versions),
     ):  # fmt: skip
         created[table] += len(rows)
+
+
+# --- Seeder of the training module -----------------------------------------------------
+
+# Topic, title, place: what the bench association teaches.
+TRAINING_COURSES = [
+    (Topic.SELF_MANAGEMENT, "Autogestione delle emergenze", "Sala grande, Via Roma 12"),
+    (Topic.COMMUNICATION, "Comunicazione efficace", "Aula 3, CPIA"),
+    (Topic.LISTENING, "Ascolto attivo", "Sala Mandela, Via Roma 12"),
+    (Topic.RIGHTS, "Diritti, documenti e servizi", "Sportello, Corso Trieste 150"),
+    (Topic.DIGITAL, "SPID, PEC e domande online", "Aula informatica, Via Roma 12"),
+    (Topic.LANGUAGE, "Italiano per la vita quotidiana", "Aula 1, CPIA"),
+    (Topic.FACILITATION, "Formazione per facilitatori", "Sala piccola, Via Roma 12"),
+]
+TRAINING_GROUPS = [
+    ("Donne in cammino", "Sostegno tra donne", "it"),
+    ("Parents loin de chez eux", "Genitori lontani dai figli", "fr"),
+    ("Padri e figli", "Essere padri in un paese nuovo", "it"),
+    ("Giovani in arrivo", "Ragazzi arrivati da soli", "en"),
+    ("Caffè delle lingue", "Parlare italiano insieme", "it"),
+]
+SESSIONS_PER_COURSE = 8
+# The bench member's upcoming enrolments (the calendar page) and the bench facilitator's
+# big session (the attendance page, one row per person).
+MEMBER_UPCOMING_SESSIONS = 50
+BIG_SESSION_COURSE = "Bench: plenaria di ascolto attivo"
+BIG_SESSION_PEOPLE = 50
+MEETINGS_AHEAD = timedelta(weeks=10)  # as training.services.groups.PLAN_AHEAD
+
+
+def _local(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, clock(hour, minute)))
+
+
+@register
+def training_seed(ctx: SeedContext) -> dict[str, int]:
+    """Courses at 50 per factor, each a weekly series of eight sessions started between
+    six weeks ago and this week (so about 40% of the 400 sessions are past), each
+    session with most of the course's 18 to 26 people enrolled (about 8,000 enrolments),
+    the rest on the waiting list when it is full, attendance taken on the past ones and
+    the completions it gives. ``enrolled_count`` is the number enrolled, never above the
+    places. Support groups at 20 per factor with their people and ten weeks of meetings
+    each side of today, attendance on the past ones. The bench member is enrolled in
+    ``MEMBER_UPCOMING_SESSIONS`` coming sessions; the bench facilitator runs
+    ``BIG_SESSION_COURSE``, one session tomorrow with ``BIG_SESSION_PEOPLE`` people."""
+    facilitator, coordinator = ctx.users[Role.FACILITATOR], ctx.users[Role.COORDINATOR]
+    own = Member.objects.get(association=ctx.association, user=ctx.users[Role.MEMBER])
+    people = list(
+        Member.objects.filter(association=ctx.association, anonymised_at__isnull=True)
+        .exclude(pk=own.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    skills = list(
+        Skill.objects.for_association(ctx.association).order_by("pk").values_list("pk", flat=True)
+    )
+    codes = set(Language.objects.values_list("code", flat=True))
+    now = timezone.now()
+    created = dict.fromkeys(
+        (
+            "courses", "course facilitators", "course skills", "course languages", "sessions",
+            "session facilitators", "enrolments", "course completions", "support groups",
+            "group facilitators", "group memberships", "group meetings", "meeting attendees",
+        ),
+        0,
+    )  # fmt: skip
+    builder = _TrainingBuilder(ctx, people=people, skills=skills, codes=codes, now=now)
+    courses = Course.objects.filter(association=ctx.association)
+    if not courses.filter(title=BIG_SESSION_COURSE).exists():
+        builder.big_course(created)
+    missing = ctx.rows(50) - courses.exclude(title=BIG_SESSION_COURSE).count()
+    for batch in chunks(max(0, missing), size=50):
+        builder.courses(len(batch), created)
+    created["enrolments"] += builder.member_upcoming(own.pk)
+
+    groups = SupportGroup.objects.filter(association=ctx.association)
+    missing = ctx.rows(20) - groups.count()
+    for batch in chunks(max(0, missing), size=50):
+        builder.groups(len(batch), created, staff=[facilitator, coordinator])
+    return {table: count for table, count in created.items() if count}
+
+
+class _TrainingBuilder:
+    def __init__(
+        self, ctx: SeedContext, *, people: list[int], skills: list[int], codes: set, now: datetime
+    ) -> None:
+        self.ctx = ctx
+        self.rng = ctx.rng
+        self.people = people
+        self.skills = skills
+        self.languages = [code for code in ("it", "fr", "en", "ar") if code in codes]
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.monday = self.today - timedelta(days=self.today.weekday())
+        self.facilitator = ctx.users[Role.FACILITATOR]
+        self.coordinator = ctx.users[Role.COORDINATOR]
+        self.number = Course.objects.filter(association=ctx.association).count()
+
+    def _course(self, topic: str, title: str, runners: list[User]) -> Course:
+        return Course(
+            association=self.ctx.association,
+            title=title,
+            topic=topic,
+            description="Incontri settimanali in piccolo gruppo, con esercitazioni.",
+            audience="Persone del registro e volontari.",
+            completion_percent=75,
+            created_by=runners[0],
+            created_at=self.now - timedelta(days=70),
+        )
+
+    def _course_rows(self, courses: list[tuple[Course, list[User]]], created: dict) -> None:
+        Course.objects.bulk_create([course for course, _runners in courses])
+        Runs = Course.facilitators.through
+        Builds = Course.skills.through
+        Speaks = Course.languages.through
+        runs = [Runs(course_id=c.pk, user_id=u.pk) for c, runners in courses for u in runners]
+        builds = [
+            Builds(course_id=c.pk, skill_id=pk)
+            for c, _r in courses
+            for pk in self.rng.sample(self.skills, k=min(2, len(self.skills)))
+        ]
+        speaks = [
+            Speaks(course_id=c.pk, language_id=code)
+            for c, _r in courses
+            for code in self.languages[: self.rng.randint(1, len(self.languages))]
+        ]
+        Runs.objects.bulk_create(runs)
+        Builds.objects.bulk_create(builds)
+        Speaks.objects.bulk_create(speaks)
+        created["courses"] += len(courses)
+        created["course facilitators"] += len(runs)
+        created["course skills"] += len(builds)
+        created["course languages"] += len(speaks)
+
+    def big_course(self, created: dict) -> None:
+        """The bench facilitator's plenary: one session tomorrow evening, 60 places,
+        ``BIG_SESSION_PEOPLE`` enrolled (as many as the registry has, at a tiny factor)."""
+        course = self._course(Topic.LISTENING, BIG_SESSION_COURSE, [self.facilitator])
+        self._course_rows([(course, [self.facilitator])], created)
+        starts = _local(self.today + timedelta(days=1), 18)
+        enrolled = self.people[:BIG_SESSION_PEOPLE]
+        session = Session(
+            course=course,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            room="Aula magna, Via Roma 12",
+            capacity=60,
+            enrolled_count=len(enrolled),
+        )
+        self._sessions_insert([(session, [self.facilitator], enrolled, [])], created)
+
+    def courses(self, count: int, created: dict) -> None:
+        rng = self.rng
+        courses = []
+        for _ in range(count):
+            self.number += 1
+            topic, title, _room = TRAINING_COURSES[self.number % len(TRAINING_COURSES)]
+            runners = [self.facilitator if self.number % 3 else self.coordinator]
+            courses.append((self._course(topic, f"{title} {self.number}", runners), runners))
+        self._course_rows(courses, created)
+
+        planned = []
+        for course, runners in courses:
+            _topic, _title, room = next(c for c in TRAINING_COURSES if c[0] == course.topic)
+            participants = rng.sample(self.people, k=min(len(self.people), rng.randint(18, 26)))
+            capacity = rng.choice([20, 22, 25, 30])
+            first_week = rng.randint(-6, 0)
+            weekday, hour = rng.randint(0, 5), rng.choice([10, 15, 17, 18])
+            for week in range(first_week, first_week + SESSIONS_PER_COURSE):
+                starts = _local(self.monday + timedelta(weeks=week, days=weekday), hour)
+                wanted = rng.sample(participants, k=round(len(participants) * rng.uniform(0.75, 1)))
+                enrolled, waiting = wanted[:capacity], wanted[capacity:][:5]
+                session = Session(
+                    course=course,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    room=room,
+                    capacity=capacity,
+                    enrolled_count=len(enrolled),
+                )
+                planned.append((session, runners, enrolled, waiting))
+        self._sessions_insert(planned, created)
+        self._completions(courses, created)
+
+    def _sessions_insert(self, planned: list, created: dict) -> None:
+        """Sessions, then their facilitators and enrolments: attendance on those that
+        started, four in five came."""
+        rng = self.rng
+        Session.objects.bulk_create([session for session, *_rest in planned], batch_size=BATCH_SIZE)
+        Runs = Session.facilitators.through
+        runs = [
+            Runs(session_id=s.pk, user_id=u.pk) for s, runners, *_rest in planned for u in runners
+        ]
+        Runs.objects.bulk_create(runs, batch_size=BATCH_SIZE)
+        enrolments = []
+        for session, runners, enrolled, waiting in planned:
+            past = session.starts_at <= self.now
+            asked = session.starts_at - timedelta(days=rng.uniform(2, 20))
+            for n, member_id in enumerate(enrolled):
+                enrolments.append(
+                    Enrolment(
+                        session_id=session.pk,
+                        member_id=member_id,
+                        status=Enrolment.Status.ENROLLED,
+                        created_at=asked + timedelta(minutes=n),
+                        enrolled_by=runners[0],
+                        attended=rng.random() < 0.8 if past else None,
+                        attendance_by=runners[0] if past else None,
+                        attendance_at=session.ends_at if past else None,
+                    )
+                )
+            enrolments += [
+                Enrolment(
+                    session_id=session.pk,
+                    member_id=member_id,
+                    status=Enrolment.Status.WAITLISTED,
+                    created_at=asked + timedelta(hours=1, minutes=n),
+                    enrolled_by=runners[0],
+                )
+                for n, member_id in enumerate(waiting)
+            ]
+        Enrolment.objects.bulk_create(enrolments, batch_size=BATCH_SIZE)
+        created["sessions"] += len(planned)
+        created["session facilitators"] += len(runs)
+        created["enrolments"] += len(enrolments)
+
+    def _completions(self, courses: list[tuple[Course, list[User]]], created: dict) -> None:
+        """Who attended three in four of a course's sessions completed it, as
+        ``course_completion_check`` would have written."""
+        attended = (
+            Enrolment.objects.filter(
+                session__course__in=[course for course, _r in courses], attended=True
+            )
+            .values_list("session__course_id", "member_id")
+            .annotate(n=Count("pk"), last=Max("session__ends_at"))
+        )
+        completions = [
+            CourseCompletion(
+                course_id=course_id,
+                member_id=member_id,
+                completed_at=last,
+                sessions_attended=n,
+                sessions_total=SESSIONS_PER_COURSE,
+            )
+            for course_id, member_id, n, last in attended
+            if n * 100 >= 75 * SESSIONS_PER_COURSE
+        ]
+        CourseCompletion.objects.bulk_create(completions, batch_size=BATCH_SIZE)
+        created["course completions"] += len(completions)
+
+    def member_upcoming(self, member_id: int) -> int:
+        """Enrol the bench member in coming sessions with a place left, spread over the
+        weeks, up to ``MEMBER_UPCOMING_SESSIONS``."""
+        sessions = Session.objects.filter(
+            course__association=self.ctx.association, status=Session.Status.SCHEDULED
+        )
+        have = sessions.filter(
+            starts_at__gt=self.now,
+            enrolments__member_id=member_id,
+            enrolments__status=Enrolment.Status.ENROLLED,
+        ).count()
+        candidates = list(
+            sessions.filter(starts_at__gt=self.now, enrolled_count__lt=F("capacity"))
+            .exclude(enrolments__member_id=member_id)
+            .exclude(course__title=BIG_SESSION_COURSE)
+            .order_by("starts_at", "pk")
+            .values_list("pk", flat=True)
+        )
+        need = min(MEMBER_UPCOMING_SESSIONS - have, len(candidates))
+        if need <= 0:
+            return 0
+        step = len(candidates) / need
+        chosen = [candidates[int(n * step)] for n in range(need)]
+        Enrolment.objects.bulk_create(
+            Enrolment(
+                session_id=pk,
+                member_id=member_id,
+                status=Enrolment.Status.ENROLLED,
+                created_at=self.now - timedelta(days=1),
+            )
+            for pk in chosen
+        )
+        Session.objects.filter(pk__in=chosen).update(enrolled_count=F("enrolled_count") + 1)
+        return len(chosen)
+
+    def groups(self, count: int, created: dict, *, staff: list[User]) -> None:
+        """Groups meeting weekly or every two weeks since up to ten weeks ago, with 8 to
+        20 people (a few asking to join or gone), meetings ten weeks ahead."""
+        rng = self.rng
+        number = SupportGroup.objects.filter(association=self.ctx.association).count()
+        groups, plans = [], []
+        for _ in range(count):
+            number += 1
+            name, theme, language = TRAINING_GROUPS[number % len(TRAINING_GROUPS)]
+            weekly = rng.random() < 0.7
+            first_day = (
+                self.monday
+                - timedelta(weeks=rng.randint(2, 10))
+                + timedelta(days=rng.randint(0, 5))
+            )
+            group = SupportGroup(
+                association=self.ctx.association,
+                name=f"{name} {number}",
+                theme=theme,
+                description="Un incontro per parlare di ciò che pesa e di ciò che aiuta.",
+                language_id=language if language in self.languages else self.languages[0],
+                room="Sala piccola, Via Roma 12",
+                frequency=SupportGroup.Frequency.WEEKLY
+                if weekly
+                else SupportGroup.Frequency.BIWEEKLY,
+                first_meeting_at=_local(first_day, rng.choice([10, 16, 18])),
+                created_at=self.now - timedelta(weeks=11),
+            )
+            groups.append(group)
+            members = rng.sample(self.people, k=min(len(self.people), rng.randint(8, 20)))
+            plans.append((group, [staff[number % len(staff)]], members, 1 if weekly else 2))
+        SupportGroup.objects.bulk_create(groups)
+
+        Leads = SupportGroup.facilitators.through
+        Came = GroupMeeting.attendees.through
+        M = GroupMembership.Status
+        leads, memberships, meetings, attendees = [], [], [], []
+        for group, runners, members, every in plans:
+            leads += [Leads(supportgroup_id=group.pk, user_id=u.pk) for u in runners]
+            joined = group.first_meeting_at - timedelta(days=7)
+            in_group = []
+            for member_id in members:
+                status = rng.choices([M.MEMBER, M.REQUESTED, M.LEFT], [85, 10, 5])[0]
+                memberships.append(
+                    GroupMembership(
+                        group_id=group.pk,
+                        member_id=member_id,
+                        status=status,
+                        requested_at=joined,
+                        decided_at=None if status == M.REQUESTED else joined,
+                        decided_by=None if status == M.REQUESTED else runners[0],
+                    )
+                )
+                if status == M.MEMBER:
+                    in_group.append(member_id)
+            starts = group.first_meeting_at
+            while starts < self.now + MEETINGS_AHEAD:
+                meeting = GroupMeeting(
+                    group_id=group.pk, starts_at=starts, ends_at=starts + timedelta(minutes=90)
+                )
+                meetings.append((meeting, in_group if starts <= self.now else []))
+                # The same wall-clock time across the change to summer time.
+                starts = timezone.make_aware(
+                    timezone.localtime(starts).replace(tzinfo=None) + timedelta(weeks=every)
+                )
+        Leads.objects.bulk_create(leads)
+        GroupMembership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+        GroupMeeting.objects.bulk_create([m for m, _p in meetings], batch_size=BATCH_SIZE)
+        for meeting, in_group in meetings:
+            attendees += [
+                Came(groupmeeting_id=meeting.pk, member_id=member_id)
+                for member_id in in_group
+                if rng.random() < 0.7
+            ]
+        Came.objects.bulk_create(attendees, batch_size=BATCH_SIZE)
+        created["support groups"] += len(groups)
+        created["group facilitators"] += len(leads)
+        created["group memberships"] += len(memberships)
+        created["group meetings"] += len(meetings)
+        created["meeting attendees"] += len(attendees)

@@ -90,6 +90,7 @@ REFERENCE_DATA = [
     ("emergencies.migrations.0002_access_log_append_only_search_schedule", ["add_schedule"]),
     ("emergencies.migrations.0004_offers_expire_schedule", ["add_schedule"]),
     ("emergencies.migrations.0006_plans_health_purge_schedule", ["add_schedule"]),
+    ("training.migrations.0002_group_meetings_schedule", ["add_schedule"]),
 ]
 
 

@@ -1,3 +1,9 @@
-# The training module's pages land with their issue; the app is installed already.
+from .views import calendar, campaigns, courses, groups
+
 app_name = "training"
-urlpatterns: list = []
+urlpatterns = [
+    *courses.urlpatterns,
+    *calendar.urlpatterns,
+    *groups.urlpatterns,
+    *campaigns.urlpatterns,
+]

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from members.forms.helpers import inline_helper
 from members.models import Language, Member, Skill
 
 from ..models import Case, Debrief, HelpRequest, NetworkSettings, RequestKind
-from .helpers import inline_helper
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

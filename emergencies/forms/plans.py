@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import phone_cleaned
+from members.forms.helpers import inline_helper
 from members.models import Language
 
 from ..models import (
@@ -28,7 +29,6 @@ from ..models import (
     ScenarioTemplate,
 )
 from ..services.plans import Row
-from .helpers import inline_helper
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ROWS = 30

@@ -6,10 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members.forms.helpers import inline_helper
 from members.models import Association
 from resources.models import Service
-
-from .helpers import inline_helper
 
 
 class ServiceSearchForm(forms.Form):

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from members.decorators import role_required
+from members.forms.helpers import add_errors
 from members.models import STAFF_ROLES, Member, Role, Skill, VolunteerProfile
 from members.selectors import member_list, member_of_user
 
@@ -42,7 +43,6 @@ from ..forms.network import (
 from ..matching import RESTED_AFTER_DAYS
 from ..models import Case, Debrief, HelpRequest, Offer
 from .cases import case_get_for_user
-from .referrals import add_errors
 
 R = HelpRequest.Status
 PAGE_SIZE = 25

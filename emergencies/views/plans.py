@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.decorators import role_required
+from members.forms.helpers import add_errors
 from members.models import ConsentPurpose, Member, Role
 from members.selectors import member_of_user
 from members.services import consent_active
@@ -43,7 +44,6 @@ from ..forms.referrals import ServiceSearchForm
 from ..models import EmergencyPlan, PlanPlace, ScenarioTemplate
 from ..planning import SECTION_LABELS, SECTIONS, completeness, completeness_steps, diff
 from ..selectors import plans as selectors
-from .referrals import add_errors
 
 ROW_SECTIONS = ("contacts", "places", "documents")
 EDIT_SECTIONS = ("about", *ROW_SECTIONS, "health", "go_bag", "review")

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
-from django.forms import Form
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from members.decorators import role_required
+from members.forms.helpers import add_errors
 from members.models import STAFF_ROLES, Association
 from members.services import ConsentRequired
 from resources import selectors as resource_selectors
@@ -42,16 +42,6 @@ from .cases import case_get_for_user
 #: How many services the refer page lists: the operator narrows the words, not pages.
 SEARCH_LIMIT = 20
 INBOX_PAGE_SIZE = 25
-
-
-def add_errors(form: Form, error: ValidationError) -> None:
-    """A service's ``ValidationError`` on the form: on its field when the form has one,
-    above the form otherwise (a model field the form does not show)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 # --- Referring a case ----------------------------------------------------------------

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.decorators import role_required
+from members.forms.helpers import add_errors
 from members.models import STAFF_ROLES, Role
 
 from .. import selectors, services
 from ..forms.roster import CaseSettingsForm, ShiftForm
 from ..models import DutyShift
 from . import is_coordinator
-from .referrals import add_errors
 
 #: The roster shows this week and the next.
 ROSTER_DAYS = 14

@@ -17,6 +17,7 @@ from members.demo import seed_members
 from members.models import Association, Language, Member, Role, User
 from members.services import membership_grant_role, welcome
 from resources.demo import seed_resources
+from training.demo import seed_training
 
 DEMO_PASSWORD = "nucleo-demo-2026"
 
@@ -63,7 +64,14 @@ REGISTRY = [
 ]
 
 # Callables taking (stdout,), run after the people.
-DEMO_SEEDERS: list = [seed_members, seed_resources, seed_cases, seed_network, seed_plans]
+DEMO_SEEDERS: list = [
+    seed_members,
+    seed_resources,
+    seed_cases,
+    seed_network,
+    seed_plans,
+    seed_training,
+]
 
 
 class Command(BaseCommand):

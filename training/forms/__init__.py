@@ -1,0 +1,1 @@
+"""Forms of the training module, one module per topic."""
