@@ -234,6 +234,11 @@ register(
 )
 
 
+# Evaluation: the coordinators' dashboard over its default period (the past year), on
+# 5,000 feedback answers and 1,000 check-ins per factor besides the other modules' rows.
+register(Page("coordinator", "evaluation:dashboard"))
+
+
 def run(repeat: int, warmup: int, out: TextIO = sys.stdout) -> list[Result]:
     """Time every page of ``PAGES`` and print a table. Django must be set up and the
     test environment installed (the test client's host is ``testserver``)."""

@@ -59,6 +59,8 @@ from emergencies.models import (
 from emergencies.planning import Facts, completeness
 from emergencies.services import categories_seed_defaults
 from emergencies.services.plans import scenario_templates_seed_defaults
+from evaluation import who5
+from evaluation.models import EventKind, FeedbackAnswer, FeedbackRequest, WellbeingCheckIn
 from members.models import (
     STAFF_ROLES,
     Association,
@@ -1871,3 +1873,147 @@ class _TrainingBuilder:
         created["group memberships"] += len(memberships)
         created["group meetings"] += len(meetings)
         created["meeting attendees"] += len(attendees)
+
+
+# --- Evaluation -------------------------------------------------------------------------------
+
+FEEDBACK_RATINGS = ((5, 50), (4, 33), (3, 10), (2, 5), (1, 2))
+FEEDBACK_COMMENTS = [
+    "Molto utile, grazie.",
+    "L'orario è difficile per chi lavora.",
+    "Serviva la traduzione in arabo.",
+    "Mi sono sentita ascoltata.",
+    "Troppa attesa prima della risposta.",
+]
+FEEDBACK_ANONYMOUS = 0.2
+CHECKINS_PER_PERSON = 4  # one a quarter
+
+
+def _feedback_events(association: Association) -> list[tuple[str, list[int]]]:
+    """The ids of the association's events feedback is asked about, by kind: sessions
+    and group meetings that took place, closed cases, help requests done."""
+    now = timezone.now()
+    pools = [
+        (
+            EventKind.SESSION,
+            Session.objects.filter(course__association=association, ends_at__lte=now),
+        ),
+        (
+            EventKind.GROUP_MEETING,
+            GroupMeeting.objects.filter(group__association=association, ends_at__lte=now),
+        ),
+        (EventKind.CASE, Case.objects.filter(association=association, status=Case.Status.CLOSED)),
+        (
+            EventKind.HELP_REQUEST,
+            HelpRequest.objects.filter(
+                association=association,
+                status__in=[HelpRequest.Status.DONE, HelpRequest.Status.CONFIRMED],
+            ),
+        ),
+    ]
+    events = [
+        (kind, list(queryset.order_by("pk").values_list("pk", flat=True)))
+        for kind, queryset in pools
+    ]
+    return [(kind, ids) for kind, ids in events if ids] or [(EventKind.SESSION, [1])]
+
+
+@register
+def evaluation_seed(ctx: SeedContext) -> dict[str, int]:
+    """Feedback answers at 5,000 per factor and WHO-5 check-ins at 1,000 per factor,
+    spread over the past year (the dashboard's default period). Each answer has its
+    request, asked a day before of someone who consents to evaluation, about one of the
+    association's events (session, group meeting, closed case, help request done); one
+    answer in five is anonymous: its request is answered but the answer keeps no link.
+    Check-ins are quarterly, four per person, from the people who consent."""
+    rng = ctx.rng
+    now = timezone.now()
+    registry = Member.objects.filter(association=ctx.association, anonymised_at__isnull=True)
+    consenting = registry.filter(
+        consents__purpose=ConsentPurpose.EVALUATION, consents__withdrawn_at__isnull=True
+    )
+    # At a tiny factor nobody may have drawn the consent: the whole registry then.
+    people = list(consenting.order_by("pk").values_list("pk", flat=True).distinct()) or list(
+        registry.order_by("pk").values_list("pk", flat=True)
+    )
+    created = dict.fromkeys(("feedback requests", "feedback answers", "wellbeing check-ins"), 0)
+    ratings, rating_weights = zip(*FEEDBACK_RATINGS, strict=True)
+
+    answers = FeedbackAnswer.objects.filter(association=ctx.association)
+    events = _feedback_events(ctx.association)
+    # A request is once per person and event: a draw that repeats one is skipped by the
+    # unique key, so the batches go on until the target is reached (a few more draws).
+    for _attempt in range(5):
+        missing = ctx.rows(5000) - answers.count()
+        if missing <= 0:
+            break
+        for batch in chunks(missing):
+            requests = []
+            for _ in batch:
+                kind, ids = rng.choice(events)
+                answered_at = now - timedelta(seconds=rng.randint(3600, 365 * 86400))
+                requests.append(
+                    FeedbackRequest(
+                        association=ctx.association,
+                        member_id=rng.choice(people),
+                        kind=kind,
+                        object_id=rng.choice(ids),
+                        label=str(kind.label)[:200],
+                        created_at=answered_at - timedelta(hours=rng.randint(2, 72)),
+                        answered_at=answered_at,
+                    )
+                )
+            FeedbackRequest.objects.bulk_create(requests, ignore_conflicts=True)
+            # With ignore_conflicts the new primary keys are not returned: read them back
+            # by token (made here, unique).
+            saved = dict(
+                FeedbackRequest.objects.filter(
+                    token__in=[request.token for request in requests]
+                ).values_list("token", "pk")
+            )
+            rows = []
+            for request in requests:
+                if request.token not in saved:
+                    continue
+                anonymous = rng.random() < FEEDBACK_ANONYMOUS
+                rows.append(
+                    FeedbackAnswer(
+                        association=ctx.association,
+                        request_id=None if anonymous else saved[request.token],
+                        kind=request.kind,
+                        object_id=request.object_id,
+                        rating=rng.choices(ratings, rating_weights)[0],
+                        comment=rng.choice(FEEDBACK_COMMENTS) if rng.random() < 0.15 else "",
+                        answered_at=request.answered_at,
+                    )
+                )
+            FeedbackAnswer.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            created["feedback requests"] += len(saved)
+            created["feedback answers"] += len(rows)
+
+    checkins = WellbeingCheckIn.objects.filter(association=ctx.association)
+    existing = checkins.count()
+    missing = ctx.rows(1000) - existing
+    for batch in chunks(max(0, missing)):
+        rows = []
+        for n in batch:
+            number = existing + n
+            person = people[(number // CHECKINS_PER_PERSON) % len(people)]
+            quarter = number % CHECKINS_PER_PERSON
+            days = 90 * quarter + rng.randint(1, 85)
+            items = [rng.choices(range(6), (3, 7, 15, 30, 30, 15))[0] for _ in range(5)]
+            score = who5.score(items)
+            rows.append(
+                WellbeingCheckIn(
+                    association=ctx.association,
+                    member_id=person,
+                    answered_at=now - timedelta(days=days, minutes=rng.randint(0, 600)),
+                    items=items,
+                    raw=score.raw,
+                    percent=score.percent,
+                    is_low=score.is_low,
+                )
+            )
+        WellbeingCheckIn.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        created["wellbeing check-ins"] += len(rows)
+    return {table: count for table, count in created.items() if count}

@@ -1,3 +1,4 @@
-# The evaluation module's pages land with their issue; the app is installed already.
+from . import views, views_skills
+
 app_name = "evaluation"
-urlpatterns: list = []
+urlpatterns = [*views.urlpatterns, *views_skills.urlpatterns]

@@ -91,7 +91,41 @@ REFERENCE_DATA = [
     ("emergencies.migrations.0004_offers_expire_schedule", ["add_schedule"]),
     ("emergencies.migrations.0006_plans_health_purge_schedule", ["add_schedule"]),
     ("training.migrations.0002_group_meetings_schedule", ["add_schedule"]),
+    ("evaluation.migrations.0002_schedules", ["add_schedules"]),
 ]
+
+
+#: Real hashing costs ~0.3 s a user; tests create hundreds of users.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _restore_reference_data() -> None:
+    from django.apps import apps
+
+    for module, functions in REFERENCE_DATA:
+        migration = importlib.import_module(module)
+        for function in functions:
+            getattr(migration, function)(apps, None)
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """``seed_demo`` once for a module of tests that only read the demo (about 7 s a
+    run): its output; the tables are emptied when the module ends, reference data
+    put back."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from tests.seeding import seed_demo
+
+    # The same fast hasher as every test (the autouse fixture is per test, not module).
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        output = seed_demo()
+    yield output
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        _restore_reference_data()
+        _clear_cache()
 
 
 @pytest.fixture(autouse=True)
@@ -102,18 +136,13 @@ def _reference_data(request):
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    for module, functions in REFERENCE_DATA:
-        migration = importlib.import_module(module)
-        for function in functions:
-            getattr(migration, function)(apps, None)
+    _restore_reference_data()
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; tests create hundreds of users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

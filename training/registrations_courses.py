@@ -62,6 +62,8 @@ def _home() -> None:
                 label=_("Courses I run") if role == Role.FACILITATOR else _("Courses"),
                 description=_("Create courses, schedule sessions, take attendance."),
                 order=19,
+                # Coordinators' menu is full already: the home page lists it.
+                in_menu=role == Role.FACILITATOR,
             )
         )
     register_home_link(

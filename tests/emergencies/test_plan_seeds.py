@@ -59,8 +59,9 @@ def _plan(first: str, last: str) -> EmergencyPlan:
 
 
 @pytest.fixture
-def demo(db) -> str:
-    return seed_demo()
+def demo(seeded_demo, db) -> str:
+    """The demo, seeded once for this module (its tests only read it)."""
+    return seeded_demo
 
 
 def test_seed_demo_gives_the_member_a_private_nearly_complete_plan(demo):

@@ -46,8 +46,9 @@ def _demo_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo(db) -> str:
-    return seed_demo()
+def demo(seeded_demo, db) -> str:
+    """The demo, seeded once for this module (its tests only read it)."""
+    return seeded_demo
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ def _seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_creates_the_partnership_and_a_user_per_role(db):
-    output = _seed()
+def test_seed_demo_creates_the_partnership_and_a_user_per_role(seeded_demo, db):
+    output = seeded_demo
     assert set(Association.objects.values_list("name", flat=True)) == {
         "Migr-Azioni ETS",
         "Sì Teverola OdV ETS",
@@ -61,14 +61,14 @@ def test_seed_demo_is_idempotent(db):
     assert first == second  # same logins, same TOTP secrets
 
 
-def test_seed_demo_fills_the_resource_map(db):
-    output = _seed()
+def test_seed_demo_fills_the_resource_map(seeded_demo, db):
+    output = seeded_demo
     assert Service.objects.count() == len(RESOURCES)
     assert "Resource map: " in output
 
 
-def test_demo_coordinator_signs_in_with_the_printed_totp_secret(db):
-    output = _seed()
+def test_demo_coordinator_signs_in_with_the_printed_totp_secret(seeded_demo, db):
+    output = seeded_demo
     line = next(line for line in output.splitlines() if "coordinator@nucleo.test" in line)
     secret = line.split("TOTP secret:")[1].strip()
     base64.b32decode(secret)  # a real base32 secret an authenticator app accepts
@@ -83,7 +83,7 @@ def test_demo_coordinator_signs_in_with_the_printed_totp_secret(db):
     assert 'data-role="coordinator"' in home.content.decode()
 
 
-def test_seed_demo_fills_the_registry_and_the_solidarity_network(db):
+def test_seed_demo_fills_the_registry_and_the_solidarity_network(seeded_demo, db):
     from members.models import (
         Consent,
         EmpowermentStep,
@@ -92,7 +92,6 @@ def test_seed_demo_fills_the_registry_and_the_solidarity_network(db):
         VolunteerRegisterEntry,
     )
 
-    _seed()
     home = Association.objects.get(slug="migr-azioni")
     assert Member.objects.filter(association=home).count() >= 60
     volunteers = VolunteerProfile.objects.filter(association=home)

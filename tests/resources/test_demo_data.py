@@ -49,8 +49,10 @@ def _service(key: str) -> Service:
 
 
 @pytest.fixture
-def seeded(db):
-    _seed()
+def seeded(seeded_demo, db):
+    """The demo, seeded once for this module (its tests read it; one re-seeds inside
+    its own transaction)."""
+    return seeded_demo
 
 
 def test_seeding_twice_changes_nothing(db):

@@ -67,8 +67,9 @@ def _assert_counts_consistent(sessions) -> None:
 
 
 @pytest.fixture
-def demo(db) -> str:
-    return seed_demo()
+def demo(seeded_demo, db) -> str:
+    """The demo, seeded once for this module (its tests only read it)."""
+    return seeded_demo
 
 
 def test_seed_demo_training_twice_adds_nothing_and_prints_the_same(db):

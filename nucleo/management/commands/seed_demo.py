@@ -13,6 +13,7 @@ from django.db import transaction
 from emergencies.demo import seed_cases
 from emergencies.demo_network import seed_network
 from emergencies.demo_plans import seed_plans
+from evaluation.demo import seed_evaluation
 from members.demo import seed_members
 from members.models import Association, Language, Member, Role, User
 from members.services import membership_grant_role, welcome
@@ -71,6 +72,7 @@ DEMO_SEEDERS: list = [
     seed_network,
     seed_plans,
     seed_training,
+    seed_evaluation,
 ]
 
 
