@@ -4,7 +4,6 @@ person's staff page, and the export, erasure and activity entries of a person's 
 
 from __future__ import annotations
 
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from members.models import STAFF_ROLES, Role
@@ -20,6 +19,7 @@ from members.privacy import (
     Activity,
     Anonymiser,
     ExportSection,
+    latest_per_member,
     register_activity,
     register_anonymiser,
     register_export_section,
@@ -151,12 +151,7 @@ def _anonymise_plans(member) -> None:
 def _latest(members) -> dict:
     from .models import EmergencyPlan
 
-    rows = (
-        EmergencyPlan.objects.filter(member__in=members)
-        .values("member_id")
-        .annotate(latest=Max("updated_at"))
-    )
-    return {row["member_id"]: row["latest"] for row in rows}
+    return latest_per_member(EmergencyPlan.objects.filter(member__in=members), "updated_at")
 
 
 def _privacy() -> None:

@@ -3,7 +3,6 @@ every app and none imports it: it registers itself here)."""
 
 from __future__ import annotations
 
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Role
@@ -12,6 +11,7 @@ from members.privacy import (
     Activity,
     Anonymiser,
     ExportSection,
+    latest_per_member,
     register_activity,
     register_anonymiser,
     register_export_section,
@@ -96,9 +96,4 @@ def _anonymise(member) -> None:
 def _latest(members) -> dict:
     from .models import WellbeingCheckIn
 
-    rows = (
-        WellbeingCheckIn.objects.filter(member__in=members)
-        .values("member_id")
-        .annotate(latest=Max("answered_at"))
-    )
-    return {row["member_id"]: row["latest"] for row in rows}
+    return latest_per_member(WellbeingCheckIn.objects.filter(member__in=members), "answered_at")

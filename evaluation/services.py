@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from emergencies.models import Case, HelpRequest
+from emergencies.models import Case, HelpRequest, RequestKind
 from members.models import Consent, ConsentPurpose, Member, Membership, Role, User
 from members.services import consent_active, notify, notify_many
 from training.models import Enrolment, GroupMeeting
@@ -70,7 +70,10 @@ def _events(since: datetime, now: datetime) -> list[tuple]:
         done_at__gte=since,
         done_at__lte=now,
     ).values_list("pk", "member_id", "association_id", "kind"):
-        events.append((EventKind.HELP_REQUEST, *row))
+        # The kind's name, not its code, is what the person reads in the message.
+        pk, member_id, association_id, kind = row
+        label = RequestKind(kind).label if kind in RequestKind.values else kind
+        events.append((EventKind.HELP_REQUEST, pk, member_id, association_id, label))
     return events
 
 

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -205,6 +205,14 @@ def latest_activity(members: QuerySet[Member]) -> dict[int, datetime.datetime]:
 
 
 # --- Helpers for sections ---------------------------------------------------------------
+
+
+def latest_per_member(rows: QuerySet, field: str) -> dict[int, datetime.datetime]:
+    """Each person's latest ``field`` among ``rows`` (already narrowed to the people
+    asked about), for an ``Activity``: one grouped query."""
+    return dict(
+        rows.values("member_id").annotate(latest=Max(field)).values_list("member_id", "latest")
+    )
 
 
 def plain(value: Any) -> Any:

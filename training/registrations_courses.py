@@ -4,7 +4,6 @@ enrolments, completions and group memberships."""
 
 from __future__ import annotations
 
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from members.privacy import (
     Activity,
     Anonymiser,
     ExportSection,
+    latest_per_member,
     register_activity,
     register_anonymiser,
     register_export_section,
@@ -183,12 +183,7 @@ def _anonymise(member) -> None:
 def _latest(members) -> dict:
     from .models import Enrolment
 
-    rows = (
-        Enrolment.objects.filter(member__in=members)
-        .values("member_id")
-        .annotate(latest=Max("created_at"))
-    )
-    return {row["member_id"]: row["latest"] for row in rows}
+    return latest_per_member(Enrolment.objects.filter(member__in=members), "created_at")
 
 
 def _privacy() -> None:

@@ -12,6 +12,7 @@ from .courses import (
     enrolment_cancel,
     facilitator_role_grant,
     session_cancel,
+    session_may_manage,
     session_update,
     sessions_create,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "meeting_attendance_take",
     "meeting_cancel",
     "session_cancel",
+    "session_may_manage",
     "session_update",
     "sessions_create",
 ]

@@ -60,7 +60,9 @@ def _require_edit(course: Course, user: User) -> None:
         raise PermissionDenied
 
 
-def _is_staff_for(session: Session, user: User) -> bool:
+def session_may_manage(session: Session, user: User) -> bool:
+    """The course's editors, and the association's operators (who enrol people at the
+    desk and cancel for them)."""
     course = session.course
     return course_may_edit(course, user) or has_role_in(user, course.association_id, Role.OPERATOR)
 
@@ -254,7 +256,7 @@ def enrol(*, session: Session, member: Member, by: User) -> Enrolment:
     """Enrol ``member`` (themself, or by staff): a place if one is left, else the
     waiting list. Enrolling again returns the active enrolment."""
     is_self = member.user_id == by.pk
-    if not is_self and not _is_staff_for(session, by):
+    if not is_self and not session_may_manage(session, by):
         raise PermissionDenied
     # The lock queues simultaneous enrolments: each reads the count the last one left.
     session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
@@ -296,11 +298,15 @@ def enrolment_cancel(*, enrolment: Enrolment, by: User) -> Enrolment:
     )
     enrolment = Enrolment.objects.select_related("member").get(pk=enrolment.pk)
     is_self = enrolment.member.user_id == by.pk
-    if not is_self and not _is_staff_for(session, by):
+    if not is_self and not session_may_manage(session, by):
         raise PermissionDenied
     if enrolment.status == E.CANCELLED:
         return enrolment
-    if is_self and not _is_staff_for(session, by) and timezone.now() > cancel_deadline(session):
+    if (
+        is_self
+        and not session_may_manage(session, by)
+        and timezone.now() > cancel_deadline(session)
+    ):
         raise EnrolmentRefused(
             _("It is too late to cancel online: please tell the facilitator or the association.")
         )

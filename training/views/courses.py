@@ -173,7 +173,7 @@ def _session_context(request, session) -> dict:
         "mine": mine,
         "position": position,
         "can_edit": can_edit,
-        "is_staff": can_edit or has_role_in(request.user, request.association.pk, Role.OPERATOR),
+        "is_staff": services.session_may_manage(session, request.user),
         "cancel_deadline": services.cancel_deadline(session),
         "waiting": session.enrolments.waiting().count(),
         "now": timezone.now(),
@@ -208,7 +208,7 @@ def session_enrol_member_view(request, pk: int):
     session = selectors.session_get_for_user(
         user=request.user, association=request.association, pk=pk
     )
-    if not _session_context(request, session)["is_staff"]:
+    if not services.session_may_manage(session, request.user):
         raise Http404
     member = (
         Member.objects.for_association(request.association)
