@@ -3,7 +3,7 @@ once per event and only with the evaluation consent, a feedback link that works 
 check-ins with the offer of a call, and the dashboard's small cells hidden on the page
 and in the CSV export."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -81,7 +81,9 @@ def test_feedback_is_asked_once_per_event_and_only_with_consent(association, fro
 
 def test_a_withdrawn_consent_stops_the_requests(association, frozen_now):
     member = _consenting_member(association)
-    frozen_now.advance(seconds=1)  # withdrawn after it was given (real-time default)
+    # Withdrawn after it was given: given_at takes the real clock (a field default),
+    # so the frozen one moves past it.
+    frozen_now.now = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
     consent_withdraw(member=member, purpose=ConsentPurpose.EVALUATION, by=member.user)
     _attended(association, member, frozen_now)
     assert services.feedback_requests_create() == 0
