@@ -157,7 +157,7 @@ def run_ranking(*, repeat: int = 20, warmup: int = 2, out: TextIO = sys.stdout) 
     floor_url = reverse(pages.FLOOR)
 
     def floor() -> None:
-        pages._get(client, Role.OPERATOR.value, pages.FLOOR, floor_url)
+        pages._get(client, pages.Page(Role.OPERATOR.value, pages.FLOOR), floor_url)
 
     def halves() -> tuple[float, float]:
         started = time.perf_counter()

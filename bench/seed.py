@@ -4,7 +4,9 @@
 association (about 1,000 people in the registry); each table's seeder says how many rows
 it holds per unit of factor. Seeders *top up* to that target rather than add it again, so
 running the command twice changes nothing and a larger factor later adds only the
-difference.
+difference. ``--only`` runs some seeders alone: one table's volumes at a larger factor on
+top of a smaller bench (``seed_scale --factor 100 --only evaluation_seed`` after
+``--factor 1``).
 
 Rows go in with ``bulk_create``: a per-row ``save()`` would take minutes at factor 100.
 That skips ``save()``, signals and django-simple-history, which is fine here: bench rows
@@ -12,14 +14,15 @@ exist to be read by pages, and a page reading history tables is benchmarked agai
 history the services write, not these rows.
 
 Each module's issue adds its tables with ``@register``; a seeder receives the
-:class:`SeedContext` and returns what it created, ``{"cases": 2000, ...}``.
+:class:`SeedContext` and returns what it created, ``{"cases": 2000, ...}``; what it could
+not do (a target out of reach) it tells with ``ctx.note``.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
@@ -142,9 +145,14 @@ class SeedContext:
     # Seeded from the factor: the same command on an empty database gives the same data,
     # so two runs of the benchmark compare like with like.
     rng: random.Random = field(init=False)
+    # Printed under the seeder's line, then emptied.
+    notes: list[str] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(f"nucleo-bench-{self.factor}")
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
 
     def rows(self, per_factor: int) -> int:
         """How many rows a table holds at this factor. Never zero, so a tiny test factor
@@ -162,6 +170,22 @@ def register(seeder: Seeder) -> Seeder:
     return seeder
 
 
+class UnknownSeeder(ValueError):
+    """A name given to ``only`` that no registered seeder has."""
+
+
+def seeders_named(names: Collection[str]) -> list[Seeder]:
+    """The registered seeders of these function names, in registration order (the order
+    they depend on each other in)."""
+    known = [seeder.__name__ for seeder in SEEDERS]
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise UnknownSeeder(
+            f"No seeder named {', '.join(unknown)}. The seeders are: {', '.join(known)}."
+        )
+    return [seeder for seeder in SEEDERS if seeder.__name__ in names]
+
+
 def chunks(total: int, size: int = BATCH_SIZE) -> Iterator[range]:
     """``range(0, total)`` in slices of ``size``: objects are built and inserted one batch
     at a time so a large factor never holds every row in memory."""
@@ -170,23 +194,27 @@ def chunks(total: int, size: int = BATCH_SIZE) -> Iterator[range]:
 
 
 @transaction.atomic
-def seed(*, factor: float, out: TextIO) -> dict[str, int]:
-    """Create the bench association and users, then run every seeder. Returns the rows
-    created per table and prints one line per step with its duration."""
+def seed(*, factor: float, out: TextIO, only: Collection[str] | None = None) -> dict[str, int]:
+    """Create the bench association and users, then run every seeder, or those named in
+    ``only``. Returns the rows created per table and prints one line per step with its
+    duration."""
+    seeders = SEEDERS if only is None else seeders_named(only)
     started = time.perf_counter()
     association, created = Association.objects.get_or_create(
         slug=BENCH_ASSOCIATION["slug"], defaults=BENCH_ASSOCIATION
     )
     users, users_created = _bench_users_ensure(association)
     totals = {"associations": int(created), "users": users_created}
+    scope = "" if only is None else f", only {', '.join(seeder.__name__ for seeder in seeders)}"
     out.write(
-        f"{association.name} (factor {factor:g}): association {'created' if created else 'found'}, "
+        f"{association.name} (factor {factor:g}{scope}): "
+        f"association {'created' if created else 'found'}, "
         f"{users_created} of {len(users)} bench users created "
         f"({time.perf_counter() - started:.2f} s)\n"
     )
 
     context = SeedContext(factor=factor, association=association, users=users)
-    for seeder in SEEDERS:
+    for seeder in seeders:
         step_started = time.perf_counter()
         created_rows = seeder(context)
         for table, count in created_rows.items():
@@ -196,6 +224,9 @@ def seed(*, factor: float, out: TextIO) -> dict[str, int]:
             f"  {seeder.__name__}: {summary or 'nothing'} created "
             f"({time.perf_counter() - step_started:.2f} s)\n"
         )
+        for note in context.notes:
+            out.write(f"    {note}\n")
+        context.notes.clear()
     if connection.vendor == "postgresql":
         # Fresh statistics, as autovacuum would gather them later: without them the
         # planner takes 200,000 bulk-inserted cases for a few hundred.
@@ -1887,6 +1918,9 @@ FEEDBACK_COMMENTS = [
 ]
 FEEDBACK_ANONYMOUS = 0.2
 CHECKINS_PER_PERSON = 4  # one a quarter
+# Draws in a row that all repeat an existing request: by then (almost) every person has
+# been asked about every event, and drawing on would not reach the target.
+FEEDBACK_STALL_DRAWS = BATCH_SIZE
 
 
 def _feedback_events(association: Association) -> list[tuple[str, list[int]]]:
@@ -1923,9 +1957,14 @@ def evaluation_seed(ctx: SeedContext) -> dict[str, int]:
     """Feedback answers at 5,000 per factor and WHO-5 check-ins at 1,000 per factor,
     spread over the past year (the dashboard's default period). Each answer has its
     request, asked a day before of someone who consents to evaluation, about one of the
-    association's events (session, group meeting, closed case, help request done); one
-    answer in five is anonymous: its request is answered but the answer keeps no link.
-    Check-ins are quarterly, four per person, from the people who consent."""
+    association's events (session, group meeting, closed case, help request done), each
+    event as likely as any other; one answer in five is anonymous: its request is
+    answered but the answer keeps no link. Check-ins are quarterly, four per person, from
+    the people who consent.
+
+    A request is once per person and event, so the target needs that many pairs: run
+    alone at a larger factor on a smaller bench (``--only``), the seeder says how far it
+    got when the pairs run out."""
     rng = ctx.rng
     now = timezone.now()
     registry = Member.objects.filter(association=ctx.association, anonymised_at__isnull=True)
@@ -1939,57 +1978,67 @@ def evaluation_seed(ctx: SeedContext) -> dict[str, int]:
     created = dict.fromkeys(("feedback requests", "feedback answers", "wellbeing check-ins"), 0)
     ratings, rating_weights = zip(*FEEDBACK_RATINGS, strict=True)
 
-    answers = FeedbackAnswer.objects.filter(association=ctx.association)
-    events = _feedback_events(ctx.association)
-    # A request is once per person and event: a draw that repeats one is skipped by the
-    # unique key, so the batches go on until the target is reached (a few more draws).
-    for _attempt in range(5):
-        missing = ctx.rows(5000) - answers.count()
-        if missing <= 0:
-            break
-        for batch in chunks(missing):
-            requests = []
-            for _ in batch:
-                kind, ids = rng.choice(events)
-                answered_at = now - timedelta(seconds=rng.randint(3600, 365 * 86400))
-                requests.append(
-                    FeedbackRequest(
-                        association=ctx.association,
-                        member_id=rng.choice(people),
-                        kind=kind,
-                        object_id=rng.choice(ids),
-                        label=str(kind.label)[:200],
-                        created_at=answered_at - timedelta(hours=rng.randint(2, 72)),
-                        answered_at=answered_at,
-                    )
+    target = ctx.rows(5000)
+    missing = target - FeedbackAnswer.objects.filter(association=ctx.association).count()
+    # Every event alike rather than every kind alike: on a small bench seeded at a large
+    # factor, the few sessions and meetings could not take a quarter of the requests each.
+    events = [(kind, pk) for kind, ids in _feedback_events(ctx.association) for pk in ids]
+    # A draw that repeats a request is skipped by the unique key and made up for by the
+    # next batch, until the target or a long run of repeats (the pairs have run out).
+    repeats = 0
+    while missing > 0 and repeats < FEEDBACK_STALL_DRAWS:
+        requests = []
+        for _ in range(min(missing, BATCH_SIZE)):
+            kind, object_id = rng.choice(events)
+            answered_at = now - timedelta(seconds=rng.randint(3600, 365 * 86400))
+            requests.append(
+                FeedbackRequest(
+                    association=ctx.association,
+                    member_id=rng.choice(people),
+                    kind=kind,
+                    object_id=object_id,
+                    label=str(kind.label)[:200],
+                    created_at=answered_at - timedelta(hours=rng.randint(2, 72)),
+                    answered_at=answered_at,
                 )
-            FeedbackRequest.objects.bulk_create(requests, ignore_conflicts=True)
-            # With ignore_conflicts the new primary keys are not returned: read them back
-            # by token (made here, unique).
-            saved = dict(
-                FeedbackRequest.objects.filter(
-                    token__in=[request.token for request in requests]
-                ).values_list("token", "pk")
             )
-            rows = []
-            for request in requests:
-                if request.token not in saved:
-                    continue
-                anonymous = rng.random() < FEEDBACK_ANONYMOUS
-                rows.append(
-                    FeedbackAnswer(
-                        association=ctx.association,
-                        request_id=None if anonymous else saved[request.token],
-                        kind=request.kind,
-                        object_id=request.object_id,
-                        rating=rng.choices(ratings, rating_weights)[0],
-                        comment=rng.choice(FEEDBACK_COMMENTS) if rng.random() < 0.15 else "",
-                        answered_at=request.answered_at,
-                    )
-                )
-            FeedbackAnswer.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-            created["feedback requests"] += len(saved)
-            created["feedback answers"] += len(rows)
+        FeedbackRequest.objects.bulk_create(requests, ignore_conflicts=True)
+        # With ignore_conflicts the new primary keys are not returned: read them back by
+        # token (made here, unique).
+        saved = dict(
+            FeedbackRequest.objects.filter(
+                token__in=[request.token for request in requests]
+            ).values_list("token", "pk")
+        )
+        rows = []
+        for request in requests:
+            if request.token not in saved:
+                repeats += 1
+                continue
+            repeats = 0
+            fields = {
+                "association_id": ctx.association.pk,
+                "kind": request.kind,
+                "object_id": request.object_id,
+                "rating": rng.choices(ratings, rating_weights)[0],
+                "comment": rng.choice(FEEDBACK_COMMENTS) if rng.random() < 0.15 else "",
+                "answered_at": request.answered_at,
+            }
+            if rng.random() < FEEDBACK_ANONYMOUS:
+                rows.append(FeedbackAnswer.anonymous(**fields))
+            else:
+                rows.append(FeedbackAnswer(request_id=saved[request.token], **fields))
+        FeedbackAnswer.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        created["feedback requests"] += len(saved)
+        created["feedback answers"] += len(rows)
+        missing -= len(rows)
+    if missing > 0:
+        ctx.note(
+            f"{target - missing} of {target} feedback answers: {FEEDBACK_STALL_DRAWS} draws "
+            f"in a row repeated a request, so nearly all of the {len(people)} people have "
+            f"been asked about all of the {len(events)} events. Seed the other tables at a "
+            "larger factor first."
+        )
 
     checkins = WellbeingCheckIn.objects.filter(association=ctx.association)
     existing = checkins.count()

@@ -39,7 +39,14 @@ from members.models import Association, Consent, ConsentPurpose, Member, Privacy
 from members.services import consent_give
 from training.models import CourseCompletion, Enrolment, GroupMeeting
 
-from .models import EventKind, FeedbackAnswer, FeedbackRequest, SkillAssessment, WellbeingCheckIn
+from .models import (
+    EventKind,
+    FeedbackAnswer,
+    FeedbackRequest,
+    SkillAssessment,
+    WellbeingCheckIn,
+    day_of,
+)
 from .services import LOOK_BACK, checkin_record, feedback_answer, feedback_requests_create
 
 SEED = "nucleo-demo-evaluation"
@@ -237,7 +244,9 @@ def _feedback(
             token=request.token, rating=rating, comment=comment, anonymous=anonymous
         )
         FeedbackRequest.objects.filter(pk=request.pk).update(answered_at=answered_at)
-        FeedbackAnswer.objects.filter(pk=answer.pk).update(answered_at=answered_at)
+        FeedbackAnswer.objects.filter(pk=answer.pk).update(
+            answered_at=day_of(answered_at) if anonymous else answered_at
+        )
 
     # Paper forms at the end of a session or meeting, or handed over when a case is
     # closed: anonymous, no request.
@@ -249,7 +258,7 @@ def _feedback(
             continue
         rating, comment = _rating(rng)
         paper.append(
-            FeedbackAnswer(
+            FeedbackAnswer.anonymous(
                 association_id=association_id,
                 kind=kind,
                 object_id=object_id,

@@ -46,27 +46,41 @@ class FeedbackRequest(models.Model):
                 fields=["kind", "object_id", "member"], name="feedback_request_once"
             )
         ]
-        indexes = [models.Index(fields=["association", "kind", "created_at"])]
+        indexes = [
+            models.Index(fields=["association", "kind", "created_at"]),
+            models.Index(fields=["association", "answered_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} → {self.member_id}"
 
 
+def day_of(moment):
+    """Midnight of the local day of ``moment``: when an anonymous answer was given."""
+    return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+#: Events that concern one person only: an anonymous answer about one of them does not
+#: keep which one it was (the event would name the person).
+ONE_PERSON_EVENTS = frozenset({EventKind.CASE, EventKind.HELP_REQUEST})
+
+
 class FeedbackAnswer(models.Model):
     """A rating and an optional comment. An anonymous answer keeps no link to its request
-    nor its person: only the association, the kind of event and the event."""
+    nor its person: only the association, the kind of event, the day, and which event
+    when it was a group's (a session, a meeting) — see :meth:`anonymous`."""
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
     request = models.OneToOneField(
         FeedbackRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="answer"
     )
     kind = models.CharField(max_length=16, choices=EventKind.choices)
-    object_id = models.PositiveBigIntegerField()
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     rating = models.PositiveSmallIntegerField(
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
-    answered_at = models.DateTimeField(default=timezone.now, db_index=True)
+    answered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-answered_at"]
@@ -75,9 +89,24 @@ class FeedbackAnswer(models.Model):
                 condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
             )
         ]
+        indexes = [models.Index(fields=["association", "answered_at"])]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.rating}"
+
+    @classmethod
+    def anonymous(cls, *, association_id, kind, object_id, answered_at, **fields):
+        """An answer nobody can trace back: no request; the event only when it was a
+        group's; the day it was given, not the minute (the minute would match the
+        request's)."""
+        return cls(
+            association_id=association_id,
+            request=None,
+            kind=kind,
+            object_id=None if kind in ONE_PERSON_EVENTS else object_id,
+            answered_at=day_of(answered_at),
+            **fields,
+        )
 
 
 class WellbeingCheckIn(models.Model):
@@ -99,6 +128,7 @@ class WellbeingCheckIn(models.Model):
                 condition=Q(percent=models.F("raw") * 4), name="checkin_percent_is_raw_times_4"
             ),
         ]
+        indexes = [models.Index(fields=["association", "answered_at"])]
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.percent}%"

@@ -54,8 +54,10 @@ def register() -> None:
             HomeLink(
                 role=role,
                 url_name="evaluation:course-figures",
-                label=_("Course figures"),
-                description=_("Attendance, completion, feedback and skills grown, per course."),
+                label=_("Course and group figures"),
+                description=_(
+                    "Attendance, completion, feedback and skills grown, per course and group."
+                ),
                 order=41,
                 in_menu=False,
             )

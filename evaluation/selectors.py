@@ -7,17 +7,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.core.cache import cache
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from emergencies.models import AlertAnswer, Case, EmergencyPlan, HelpRequest
-from members.models import EmpowermentStep, Member, VolunteerRegisterEntry
+from members.models import Association, EmpowermentStep, Member, VolunteerRegisterEntry
 from training.models import CourseCompletion, Enrolment, GroupMeeting, Session
 
-from .models import FeedbackAnswer, WellbeingCheckIn
+from .models import EvaluationSettings, FeedbackAnswer, FeedbackRequest, WellbeingCheckIn
 
+#: A help request with these statuses was fulfilled (done, and maybe confirmed).
+HELP_GIVEN = [HelpRequest.Status.DONE, HelpRequest.Status.CONFIRMED]
 #: Figures about fewer people than this are not shown.
 SMALL_CELL = 5
 HIDDEN = "< 5"
@@ -45,6 +49,76 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+def _share(part: int, whole: int) -> int | None:
+    """``part`` as a whole percentage of ``whole``; None when there is no whole."""
+    return round(100 * part / whole) if whole else None
+
+
+def _took_part(since: datetime, until: datetime, *, helping: bool = True) -> Q:
+    """Members who took part in the unit's life in the period: came to (or enrolled in)
+    a session, came to a group meeting, asked for help, had a case opened — or gave help
+    (``helping``). Semi-joins (``IN``), so that a person with many rows counts once
+    without a join multiplying them."""
+    sessions = Enrolment.objects.filter(
+        session__starts_at__gte=since,
+        session__starts_at__lt=until,
+        status=Enrolment.Status.ENROLLED,
+    ).values("member_id")
+    meetings = GroupMeeting.attendees.through.objects.filter(
+        groupmeeting__status=GroupMeeting.Status.SCHEDULED,
+        groupmeeting__starts_at__gte=since,
+        groupmeeting__starts_at__lt=until,
+    ).values("member_id")
+    asked = HelpRequest.objects.filter(created_at__gte=since, created_at__lt=until)
+    cases = Case.objects.filter(opened_at__gte=since, opened_at__lt=until).values("member_id")
+    served = (
+        Q(pk__in=sessions)
+        | Q(pk__in=meetings)
+        | Q(pk__in=asked.values("member_id"))
+        | Q(pk__in=cases)
+    )
+    if not helping:
+        return served
+    return served | Q(pk__in=asked.filter(volunteer__isnull=False).values("volunteer__member_id"))
+
+
+def _feedback(associations, since: datetime, until: datetime) -> dict:
+    """The period's feedback: how many answers, their average, and how many people it
+    comes from at least — the people who answered through their link (named or
+    anonymous: the request knows it was answered, not what), or the most answers one
+    group event got (paper forms: one per person and event), whichever is more. A
+    figure about feedback is hidden below five of them. Two scans: the answers grouped
+    by event once, and the distinct people of the answered requests."""
+    per_event = (
+        FeedbackAnswer.objects.filter(
+            association__in=associations, answered_at__gte=since, answered_at__lt=until
+        )
+        .values("kind", "object_id")
+        .annotate(
+            answers=Count("pk"),
+            rating_total=Sum("rating"),
+            # Anonymous answers about one person's event have no event: not a group.
+            of_one_event=Count("pk", filter=Q(object_id__isnull=False)),
+        )
+        .aggregate(n=Sum("answers"), total=Sum("rating_total"), most=Max("of_one_event"))
+    )
+    # COUNT(*) over SELECT DISTINCT: hashed, where COUNT(DISTINCT) sorts every row.
+    linked = (
+        FeedbackRequest.objects.filter(
+            association__in=associations, answered_at__gte=since, answered_at__lt=until
+        )
+        .values("member_id")
+        .distinct()
+        .count()
+    )
+    n = per_event["n"] or 0
+    return {
+        "n": n,
+        "average": per_event["total"] / n if n else None,
+        "people": max(linked, per_event["most"] or 0),
+    }
+
+
 def dashboard_figures(*, associations, start: date, end: date) -> list[Figure]:
     """The unit's figures for the period, for the associations given."""
     since, until = _bounds(start, end)
@@ -63,23 +137,20 @@ def dashboard_figures(*, associations, start: date, end: date) -> list[Figure]:
         course__association__in=associations, completed_at__gte=since, completed_at__lt=until
     ).aggregate(n=Count("member", distinct=True))
     help_requests = HelpRequest.objects.filter(
-        association__in=associations, created_at__gte=since, created_at__lt=until
-    ).aggregate(
-        total=Count("pk"),
-        fulfilled=Count("pk", filter=Q(status__in=["done", "confirmed"])),
-        people=Count("member", distinct=True),
-    )
-    cases = Case.objects.filter(
-        association__in=associations, opened_at__gte=since, opened_at__lt=until
-    ).aggregate(
-        opened=Count("pk"),
-        closed=Count("pk", filter=Q(status=Case.Status.CLOSED)),
-        people=Count("member", distinct=True),
+        association__in=associations, status__in=HELP_GIVEN, done_at__gte=since, done_at__lt=until
+    ).aggregate(fulfilled=Count("pk"), people=Count("member", distinct=True))
+    opened = Q(opened_at__gte=since, opened_at__lt=until)
+    closed = Q(status=Case.Status.CLOSED, closed_at__gte=since, closed_at__lt=until)
+    cases = Case.objects.filter(opened | closed, association__in=associations).aggregate(
+        opened=Count("pk", filter=opened),
+        opened_people=Count("member", distinct=True, filter=opened),
+        closed=Count("pk", filter=closed),
+        closed_people=Count("member", distinct=True, filter=closed),
     )
     plans = EmergencyPlan.objects.filter(association__in=associations, is_active=True).aggregate(
         total=Count("pk"),
         complete=Count("pk", filter=Q(completeness__gte=80)),
-        reviewed_on_time=Count("pk", filter=Q(next_review_on__gt=timezone.localdate())),
+        reviewed_on_time=Count("pk", filter=Q(next_review_on__gte=timezone.localdate())),
     )
     steps = EmpowermentStep.objects.filter(
         association__in=associations, reached_at__gte=since, reached_at__lt=until
@@ -88,9 +159,7 @@ def dashboard_figures(*, associations, start: date, end: date) -> list[Figure]:
         volunteer=Count("pk", filter=Q(stage="volunteer")),
         facilitator=Count("pk", filter=Q(stage="facilitator")),
     )
-    feedback = FeedbackAnswer.objects.filter(
-        association__in=associations, answered_at__gte=since, answered_at__lt=until
-    ).aggregate(n=Count("pk"), average=Avg("rating"))
+    feedback = _feedback(associations, since, until)
     wellbeing = WellbeingCheckIn.objects.filter(
         association__in=associations, answered_at__gte=since, answered_at__lt=until
     ).aggregate(
@@ -99,17 +168,15 @@ def dashboard_figures(*, associations, start: date, end: date) -> list[Figure]:
         average=Avg("percent"),
         low=Count("member", filter=Q(is_low=True), distinct=True),
     )
+    # People anonymised since count too: their part in the unit's work stays, their name
+    # does not (as in every other figure).
     active = (
-        Member.objects.filter(association__in=associations, anonymised_at__isnull=True)
-        .filter(
-            Q(enrolments__session__starts_at__gte=since, enrolments__session__starts_at__lt=until)
-            | Q(help_requests__created_at__gte=since, help_requests__created_at__lt=until)
-            | Q(cases__opened_at__gte=since, cases__opened_at__lt=until)
-        )
-        .aggregate(n=Count("pk", distinct=True))
+        Member.objects.filter(association__in=associations)
+        .filter(_took_part(since, until))
+        .aggregate(n=Count("pk"))
     )
 
-    rate = round(100 * enrolments["came"] / enrolments["marked"]) if enrolments["marked"] else 0
+    rate = _share(enrolments["came"], enrolments["marked"]) or 0
     return [
         Figure("active_members", _("Active members"), shown(active["n"], active["n"]), active["n"]),
         Figure(
@@ -133,26 +200,26 @@ def dashboard_figures(*, associations, start: date, end: date) -> list[Figure]:
         Figure(
             "cases_opened",
             _("Cases opened"),
-            shown(cases["opened"], cases["people"]),
-            cases["people"],
+            shown(cases["opened"], cases["opened_people"]),
+            cases["opened_people"],
         ),
         Figure(
             "cases_closed",
             _("Cases closed"),
-            shown(cases["closed"], cases["people"]),
-            cases["people"],
+            shown(cases["closed"], cases["closed_people"]),
+            cases["closed_people"],
         ),
         Figure(
             "plans_complete",
-            _("Emergency plans with completeness 80 or more"),
-            shown(plans["complete"], plans["complete"]),
-            plans["complete"],
+            _("Emergency plans complete, 80 or more (%)"),
+            shown(_share(plans["complete"], plans["total"]), plans["total"]),
+            plans["total"],
         ),
         Figure(
             "plans_reviewed",
-            _("Emergency plans reviewed on time"),
-            shown(plans["reviewed_on_time"], plans["reviewed_on_time"]),
-            plans["reviewed_on_time"],
+            _("Emergency plans reviewed on time (%)"),
+            shown(_share(plans["reviewed_on_time"], plans["total"]), plans["total"]),
+            plans["total"],
         ),
         Figure(
             "became_trained",
@@ -175,8 +242,8 @@ def dashboard_figures(*, associations, start: date, end: date) -> list[Figure]:
         Figure(
             "feedback_average",
             _("Average feedback (1-5)"),
-            shown(round(feedback["average"], 1) if feedback["n"] else None, feedback["n"]),
-            feedback["n"],
+            shown(round(feedback["average"], 1) if feedback["n"] else None, feedback["people"]),
+            feedback["people"],
         ),
         Figure(
             "wellbeing_average",
@@ -197,59 +264,174 @@ def checkin_trend(*, member: Member) -> list[WellbeingCheckIn]:
     return list(member.checkins.order_by("answered_at")[:40])
 
 
-def monthly_trend(*, associations, start: date, end: date) -> dict:
-    """Month by month: people who came to a session, help requests fulfilled and the
-    average wellbeing — three aggregations, each cell hidden when it is about fewer
-    than five people. The chart and its table show the same values."""
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+    data: list  # one value per month: a number, HIDDEN, or None (nothing to average)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart and the table behind it: the same values, month by month."""
+
+    key: str
+    title: str
+    kind: str  # Chart.js type: "line" or "bar"
+    labels: list[str]
+    series: list[Series]
+
+    @property
+    def rows(self) -> list[list]:
+        return [
+            [label, *(series.data[index] for series in self.series)]
+            for index, label in enumerate(self.labels)
+        ]
+
+
+def _months(start: date, end: date) -> list[str]:
+    """Every month of the period, "YYYY-MM", so that an empty month shows as one."""
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _month_key(moment) -> str:
+    return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).strftime("%Y-%m")
+
+
+def _people_by_month(queryset, moment: str, person: str = "member") -> dict[str, int]:
+    """Distinct people per month of ``moment``: one grouped aggregation."""
+    rows = (
+        queryset.annotate(month=TruncMonth(moment))
+        .values("month")
+        .annotate(people=Count(person, distinct=True))
+        .values_list("month", "people")
+    )
+    return {_month_key(month): people for month, people in rows}
+
+
+def _counts(months: list[str], by_month: dict[str, int]) -> list:
+    return [shown(by_month.get(m, 0), by_month.get(m, 0)) for m in months]
+
+
+def monthly_trends(*, associations, start: date, end: date) -> list[Chart]:
+    """Month by month, each cell hidden when it is about fewer than five people:
+    participation by kind of activity (people who came to a workshop session, to a
+    support group meeting, who were helped by a volunteer), wellbeing (average WHO-5 and
+    people low), and the steps of the empowerment path. Five grouped aggregations."""
     since, until = _bounds(start, end)
-    attended = dict(
+    months = _months(start, end)
+
+    def between(field: str) -> dict:
+        return {f"{field}__gte": since, f"{field}__lt": until}
+
+    workshops = _people_by_month(
         Enrolment.objects.filter(
             session__course__association__in=associations,
-            session__starts_at__gte=since,
-            session__starts_at__lt=until,
+            status=Enrolment.Status.ENROLLED,
             attended=True,
-        )
-        .annotate(month=TruncMonth("session__starts_at"))
-        .values("month")
-        .annotate(people=Count("member", distinct=True))
-        .values_list("month", "people")
+            **between("session__starts_at"),
+        ),
+        "session__starts_at",
     )
-    helped = dict(
+    groups = _people_by_month(
+        GroupMeeting.attendees.through.objects.filter(
+            groupmeeting__group__association__in=associations,
+            groupmeeting__status=GroupMeeting.Status.SCHEDULED,
+            **between("groupmeeting__starts_at"),
+        ),
+        "groupmeeting__starts_at",
+    )
+    helped = _people_by_month(
         HelpRequest.objects.filter(
-            association__in=associations,
-            created_at__gte=since,
-            created_at__lt=until,
-            status__in=["done", "confirmed"],
-        )
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(people=Count("member", distinct=True))
-        .values_list("month", "people")
+            association__in=associations, status__in=HELP_GIVEN, **between("done_at")
+        ),
+        "done_at",
     )
     wellbeing = {
-        row["month"]: row
+        _month_key(row["month"]): row
         for row in WellbeingCheckIn.objects.filter(
-            association__in=associations, answered_at__gte=since, answered_at__lt=until
+            association__in=associations, **between("answered_at")
         )
         .annotate(month=TruncMonth("answered_at"))
         .values("month")
-        .annotate(average=Avg("percent"), people=Count("member", distinct=True))
+        .annotate(
+            average=Avg("percent"),
+            people=Count("member", distinct=True),
+            low=Count("member", filter=Q(is_low=True), distinct=True),
+        )
     }
-    months = sorted({*attended, *helped, *wellbeing})
-    return {
-        "labels": [
-            timezone.localtime(m).strftime("%Y-%m") if timezone.is_aware(m) else m.strftime("%Y-%m")
-            for m in months
-        ],
-        "attended": [shown(attended.get(m, 0), attended.get(m, 0)) for m in months],
-        "helped": [shown(helped.get(m, 0), helped.get(m, 0)) for m in months],
-        "wellbeing": [
-            shown(round(wellbeing[m]["average"]), wellbeing[m]["people"])
-            if m in wellbeing
-            else None
-            for m in months
-        ],
-    }
+    steps: dict[str, dict[str, int]] = {}
+    for month, stage, people in (
+        EmpowermentStep.objects.filter(association__in=associations, **between("reached_at"))
+        .annotate(month=TruncMonth("reached_at"))
+        .values("month", "stage")
+        .annotate(people=Count("member", distinct=True))
+        .values_list("month", "stage", "people")
+    ):
+        steps.setdefault(stage, {})[_month_key(month)] = people
+
+    def average(month: str):
+        row = wellbeing.get(month)
+        return shown(round(row["average"]), row["people"]) if row else None
+
+    return [
+        Chart(
+            "participation",
+            str(_("Participation month by month")),
+            "line",
+            months,
+            [
+                Series(
+                    "workshops", str(_("People who came to a session")), _counts(months, workshops)
+                ),
+                Series(
+                    "groups", str(_("People who came to a support group")), _counts(months, groups)
+                ),
+                Series("helped", str(_("People helped by a volunteer")), _counts(months, helped)),
+            ],
+        ),
+        Chart(
+            "wellbeing",
+            str(_("Wellbeing month by month")),
+            "line",
+            months,
+            [
+                Series(
+                    "average", str(_("Average wellbeing (WHO-5 %)")), [average(m) for m in months]
+                ),
+                Series(
+                    "low",
+                    str(_("People with low wellbeing")),
+                    _counts(months, {m: row["low"] for m, row in wellbeing.items()}),
+                ),
+            ],
+        ),
+        Chart(
+            "empowerment",
+            str(_("Steps on the empowerment path")),
+            "bar",
+            months,
+            [
+                Series(
+                    "trained", str(_("People trained")), _counts(months, steps.get("trained", {}))
+                ),
+                Series(
+                    "volunteer",
+                    str(_("New volunteers")),
+                    _counts(months, steps.get("volunteer", {})),
+                ),
+                Series(
+                    "facilitator",
+                    str(_("New facilitators")),
+                    _counts(months, steps.get("facilitator", {})),
+                ),
+            ],
+        ),
+    ]
 
 
 def _hours(duration) -> float | None:
@@ -280,7 +462,9 @@ def cases_by_category(*, associations, start: date, end: date) -> list[dict]:
             "cases": shown(row["cases"], row["people"]),
             "hours_to_contact": shown(_hours(row["to_contact"]), row["people"]),
             "days_to_close": shown(
-                round(row["to_close"].total_seconds() / 86400, 1) if row["to_close"] else None,
+                round(row["to_close"].total_seconds() / 86400, 1)
+                if row["to_close"] is not None
+                else None,
                 row["people"],
             ),
         }
@@ -298,21 +482,22 @@ def network_and_alerts(*, associations, start: date, end: date) -> list[Figure]:
     """Help requests matched and how long it took, and community alert answers."""
     since, until = _bounds(start, end)
     to_match = ExpressionWrapper(F("assigned_at") - F("created_at"), DurationField())
+    asked = Q(created_at__gte=since, created_at__lt=until)
+    helped = Q(status__in=HELP_GIVEN, done_at__gte=since, done_at__lt=until)
     help_requests = HelpRequest.objects.filter(
-        association__in=associations, created_at__gte=since, created_at__lt=until
+        asked | helped, association__in=associations
     ).aggregate(
-        matched=Count("pk", filter=Q(assigned_at__isnull=False)),
-        people=Count("member", distinct=True),
-        to_match=Avg(to_match, filter=Q(assigned_at__isnull=False)),
-        volunteers=Count("volunteer", distinct=True),
-        minutes=Sum("minutes_spent"),
+        matched=Count("pk", filter=asked & Q(assigned_at__isnull=False)),
+        people=Count("member", distinct=True, filter=asked),
+        to_match=Avg(to_match, filter=asked & Q(assigned_at__isnull=False)),
+        volunteers=Count("volunteer", distinct=True, filter=helped),
     )
     alerts = AlertAnswer.objects.filter(
         alert__association__in=associations, alert__sent_at__gte=since, alert__sent_at__lt=until
     ).aggregate(
         asked=Count("pk"),
         answered=Count("pk", filter=~Q(answer="")),
-        need_help=Count("pk", filter=Q(answer="need_help")),
+        need_help=Count("member", distinct=True, filter=Q(answer="need_help")),
     )
     answered_rate = round(100 * alerts["answered"] / alerts["asked"]) if alerts["asked"] else 0
     return [
@@ -355,12 +540,8 @@ def annual_report(*, associations, year: int) -> list[Figure]:
     since, until = _bounds(start, end)
     served = (
         Member.objects.filter(association__in=associations)
-        .filter(
-            Q(cases__opened_at__gte=since, cases__opened_at__lt=until)
-            | Q(help_requests__created_at__gte=since, help_requests__created_at__lt=until)
-            | Q(enrolments__session__starts_at__gte=since, enrolments__session__starts_at__lt=until)
-        )
-        .aggregate(n=Count("pk", distinct=True))["n"]
+        .filter(_took_part(since, until, helping=False))
+        .aggregate(n=Count("pk"))["n"]
     )
     sessions = Session.objects.filter(
         course__association__in=associations,
@@ -422,3 +603,42 @@ def annual_report(*, associations, year: int) -> list[Figure]:
             outcomes["people"],
         ),
     ]
+
+
+# --- The dashboard as a whole ---------------------------------------------------------------
+
+#: Figures are cached briefly: a dashboard is read often and its figures move slowly. A
+#: periodic task computes the default view ahead of its readers (services.dashboard_warm).
+CACHE_SECONDS = 300
+
+
+def default_period() -> tuple[date, date]:
+    """The past year, today included."""
+    today = timezone.localdate()
+    return today - timedelta(days=365), today
+
+
+def sharing_associations() -> list[Association]:
+    """The associations that agreed to count in the partnership's aggregate."""
+    sharing = EvaluationSettings.objects.filter(share_with_partnership=True).values(
+        "association_id"
+    )
+    return list(Association.objects.filter(pk__in=sharing).order_by("pk"))
+
+
+def dashboard_data(*, associations, start: date, end: date, fresh: bool = False) -> dict:
+    """Every table of the dashboard for the associations and period, in the active
+    language, from the cache unless ``fresh`` (then computed and cached again)."""
+    ids = ",".join(str(pk) for pk in sorted(a.pk for a in associations))
+    key = f"dashboard:{ids}:{start}:{end}:{get_language()}"
+    data = None if fresh else cache.get(key)
+    if data is None:
+        period = {"associations": associations, "start": start, "end": end}
+        data = {
+            "figures": dashboard_figures(**period),
+            "network": network_and_alerts(**period),
+            "categories": cases_by_category(**period),
+            "charts": monthly_trends(**period),
+        }
+        cache.set(key, data, CACHE_SECONDS)
+    return data

@@ -16,12 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from emergencies.models import Case, HelpRequest, RequestKind
-from members.models import Consent, ConsentPurpose, Member, Membership, Role, User
+from members.models import Association, Consent, ConsentPurpose, Member, Membership, Role, User
 from members.services import consent_active, notify, notify_many
 from training.models import Enrolment, GroupMeeting
 
 from . import who5
-from .models import EventKind, FeedbackAnswer, FeedbackRequest, WellbeingCheckIn
+from .models import (
+    EvaluationSettings,
+    EventKind,
+    FeedbackAnswer,
+    FeedbackRequest,
+    WellbeingCheckIn,
+)
 
 #: How far back the periodic task looks for events to ask about.
 LOOK_BACK = timedelta(days=14)
@@ -125,7 +131,7 @@ def feedback_requests_create(*, now: datetime | None = None) -> int:
 def feedback_answer(
     *, token: str, rating: int, comment: str = "", anonymous: bool = False
 ) -> FeedbackAnswer:
-    """Answer a feedback request, once. Anonymous: the answer keeps only the event."""
+    """Answer a feedback request, once. Anonymous: see ``FeedbackAnswer.anonymous``."""
     request = FeedbackRequest.objects.select_for_update().filter(token=token).first()
     if request is None:
         raise FeedbackRequest.DoesNotExist
@@ -133,17 +139,18 @@ def feedback_answer(
         raise AlreadyAnswered
     if not consent_active(member=request.member, purpose=ConsentPurpose.EVALUATION):
         raise PermissionDenied  # withdrawn since: the answer is no longer wanted
-    answer = FeedbackAnswer(
-        association_id=request.association_id,
-        request=None if anonymous else request,
-        kind=request.kind,
-        object_id=request.object_id,
-        rating=rating,
-        comment=comment.strip(),
-    )
+    now = timezone.now()
+    event = {"association_id": request.association_id, "kind": request.kind}
+    fields = {"rating": rating, "comment": comment.strip()}
+    if anonymous:
+        answer = FeedbackAnswer.anonymous(
+            **event, object_id=request.object_id, answered_at=now, **fields
+        )
+    else:
+        answer = FeedbackAnswer(**event, request=request, object_id=request.object_id, **fields)
     answer.full_clean()
     answer.save()
-    request.answered_at = timezone.now()
+    request.answered_at = now
     request.save(update_fields=["answered_at"])
     return answer
 
@@ -215,3 +222,45 @@ def checkin_contact_request(*, checkin: WellbeingCheckIn, by: User) -> int:
         url=reverse("members:member-detail", kwargs={"pk": checkin.member_id}),
         association=checkin.member.association,
     )
+
+
+# --- Partnership ----------------------------------------------------------------------------
+
+
+def sharing_set(*, association: Association, by: User, share: bool) -> EvaluationSettings:
+    """Whether the association's figures count in the partnership's aggregate: its
+    coordinators decide (the partnership view is offered only to those that share)."""
+    if (
+        not Membership.objects.filter(association=association, user=by)
+        .with_role(Role.COORDINATOR)
+        .exists()
+    ):
+        raise PermissionDenied
+    settings, _created = EvaluationSettings.objects.update_or_create(
+        association=association, defaults={"share_with_partnership": share}
+    )
+    return settings
+
+
+def dashboard_warm() -> int:
+    """Compute the dashboards' default view (the past year) ahead of their readers, in
+    every language, for each association and for the partnership's aggregate: run more
+    often than the cache expires, the first reader does not wait for the figures.
+    Returns how many views were computed."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from . import selectors
+
+    start, end = selectors.default_period()
+    scopes = [[association] for association in Association.objects.order_by("pk")]
+    sharing = selectors.sharing_associations()
+    if sharing:
+        scopes.append(sharing)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for associations in scopes:
+                selectors.dashboard_data(
+                    associations=associations, start=start, end=end, fresh=True
+                )
+    return len(scopes) * len(settings.LANGUAGES)

@@ -4,8 +4,8 @@ when they enrol ("before") and once they completed it ("after"), or both at the 
 
 Writes (the person themself only, the course's skills only, answering again updates)
 and the reads of the pages: what a form asks, a person's own growth, and the per-course
-figures of facilitators and coordinators. Every figure about other people is one SQL
-aggregation, hidden as "< 5" when it is about fewer than five people."""
+and per-group figures of facilitators and coordinators. Every figure about other people
+is one SQL aggregation, hidden as "< 5" when it is about fewer than five people."""
 
 from __future__ import annotations
 
@@ -33,7 +33,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, Skill, User
-from training.models import Course, CourseCompletion, Enrolment, Session
+from training.models import (
+    Course,
+    CourseCompletion,
+    Enrolment,
+    GroupMeeting,
+    Session,
+    SupportGroup,
+)
 
 from .models import EventKind, FeedbackAnswer, SkillAssessment
 from .selectors import _bounds, _is_italian, shown
@@ -330,18 +337,102 @@ def course_figures(
         enrolled = came.get("people", 0)
         rate = round(100 * came["came"] / came["marked"]) if came.get("marked") else None
         people_completed = completed.get(course.pk, 0)
-        fed = feedback.get(course.pk) or {}
-        answers_n, floor = fed.get("n") or 0, fed.get("people") or 0
-        average = round(fed["total"] / answers_n, 1) if answers_n else None
+        average, answers = _feedback_shown(feedback.get(course.pk))
         figures.append(
             CourseFigures(
                 course=course,
                 enrolled=shown(enrolled, enrolled),
                 attendance_rate=shown(rate, came.get("marked_people", 0)),
                 completions=shown(people_completed, people_completed),
-                feedback_average=shown(average, floor),
-                feedback_answers=shown(answers_n, floor),
+                feedback_average=average,
+                feedback_answers=answers,
                 growth=growth.get(course.pk),
+            )
+        )
+    return figures
+
+
+def _feedback_shown(row: dict | None) -> tuple:
+    """The average rating and the number of answers of a grouped feedback row (``n``,
+    ``total`` and ``people``, the most answers one event got: a floor on the people
+    who answered), each hidden below five people."""
+    row = row or {}
+    answers, floor = row.get("n") or 0, row.get("people") or 0
+    average = round(row["total"] / answers, 1) if answers else None
+    return shown(average, floor), shown(answers, floor)
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    group: SupportGroup
+    meetings_held: int
+    people: object
+    average_attendance: object
+    feedback_average: object
+    feedback_answers: object
+
+
+def group_figures(
+    *, groups: QuerySet[SupportGroup], start: date | None = None, end: date | None = None
+) -> list[GroupFigures]:
+    """Per support group, over the meetings held (scheduled, and over) that started in
+    the period: how many, the people who came, the average attendance per meeting and
+    the average feedback on them — two grouped aggregations over all the groups at once
+    (the same number of queries for one group or many)."""
+    groups = list(groups.order_by("name"))
+    held = GroupMeeting.objects.filter(
+        group_id__in=[group.pk for group in groups],
+        status=GroupMeeting.Status.SCHEDULED,
+        ends_at__lte=timezone.now(),
+    )
+    if start and end:
+        since, until = _bounds(start, end)
+        held = held.filter(starts_at__gte=since, starts_at__lt=until)
+
+    # One row per meeting and attendee (or one, empty, for a meeting nobody came to).
+    attendance = {
+        row["group_id"]: row
+        for row in held.order_by()
+        .values("group_id")
+        .annotate(
+            meetings=Count("pk", distinct=True),
+            people=Count("attendees", distinct=True),
+            attendances=Count("attendees"),
+        )
+    }
+    # The feedback on the meetings held, whenever it was given; anonymous answers keep
+    # their meeting, and as for sessions the most answers one meeting got is a floor on
+    # the people who answered.
+    per_meeting = (
+        FeedbackAnswer.objects.filter(kind=EventKind.GROUP_MEETING, object_id=OuterRef("pk"))
+        .values("object_id")
+        .annotate(n=Count("pk"), total=Sum("rating"))
+    )
+    feedback = {
+        row["group_id"]: row
+        for row in held.annotate(
+            answers=Subquery(per_meeting.values("n"), output_field=IntegerField()),
+            rating_total=Subquery(per_meeting.values("total"), output_field=IntegerField()),
+        )
+        .order_by()
+        .values("group_id")
+        .annotate(n=Sum("answers"), total=Sum("rating_total"), people=Max("answers"))
+    }
+
+    figures = []
+    for group in groups:
+        came = attendance.get(group.pk) or {}
+        meetings, people = came.get("meetings", 0), came.get("people", 0)
+        average = round(came["attendances"] / meetings, 1) if meetings else None
+        rating, answers = _feedback_shown(feedback.get(group.pk))
+        figures.append(
+            GroupFigures(
+                group=group,
+                meetings_held=meetings,
+                people=shown(people, people),
+                average_attendance=shown(average, people),
+                feedback_average=rating,
+                feedback_answers=answers,
             )
         )
     return figures

@@ -11,3 +11,8 @@ def feedback_requests_create_task() -> int:
 @shared_task(acks_late=True)
 def checkins_offer_task() -> int:
     return services.checkins_offer()
+
+
+@shared_task(acks_late=True, expires=240)
+def dashboard_warm_task() -> int:
+    return services.dashboard_warm()

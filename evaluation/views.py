@@ -9,19 +9,17 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.decorators import role_required
-from members.models import Association, Role
+from members.models import Role
 from members.selectors import member_of_user
 from members.tabular import spreadsheet_cell
 
@@ -87,22 +85,28 @@ def checkin_contact_view(request, pk: int):
     return redirect("evaluation:checkin-result", pk=checkin.pk)
 
 
+#: The longest period a dashboard shows (a row per month in its tables).
+LONGEST = timedelta(days=5 * 366)
+
+
+def date_param(request, name: str):
+    """The date in the query string ``name``, or None (with a message when it is no date)."""
+    try:
+        return parse_date(request.GET.get(name) or "")
+    except ValueError:  # well formed, but no such day (30 February)
+        messages.warning(request, _("That is not a date: the default period is shown."))
+        return None
+
+
 def _period(request):
-    today = timezone.localdate()
-    start = parse_date(request.GET.get("start") or "") or today - timedelta(days=365)
-    end = parse_date(request.GET.get("end") or "") or today
+    """The period asked for (the past year when not said), at most five years, never
+    past today."""
+    default_start, today = selectors.default_period()
+    start = date_param(request, "start") or default_start
+    end = min(date_param(request, "end") or today, today)
     if end < start:
         start, end = end, start
-    return start, end
-
-
-TREND_SERIES = [
-    ("attended", gettext_lazy("People who came to a session")),
-    ("helped", gettext_lazy("People helped by a volunteer")),
-    ("wellbeing", gettext_lazy("Average wellbeing (WHO-5 %)")),
-]
-#: Figures are cached briefly: a dashboard is read often and its figures move slowly.
-CACHE_SECONDS = 300
+    return max(start, end - LONGEST), end
 
 
 def _shares(association) -> bool:
@@ -114,47 +118,27 @@ def _associations(request) -> tuple[str, list]:
     """The association's own figures, or the partnership's aggregate of the associations
     that agreed to it (an association that did not agree sees only its own)."""
     if request.GET.get("scope") == "partnership" and _shares(request.association):
-        sharing = EvaluationSettings.objects.filter(share_with_partnership=True).values(
-            "association_id"
-        )
-        return "partnership", list(Association.objects.filter(pk__in=sharing))
+        return "partnership", selectors.sharing_associations()
     return "mine", [request.association]
 
 
 def _dashboard_data(request) -> dict:
     start, end = _period(request)
     scope, associations = _associations(request)
-    key = "dashboard:{}:{}:{}:{}".format(
-        ",".join(str(a.pk) for a in associations), start, end, get_language()
-    )
-    data = cache.get(key)
-    if data is None:
-        trend = selectors.monthly_trend(associations=associations, start=start, end=end)
-        data = {
-            "figures": selectors.dashboard_figures(associations=associations, start=start, end=end),
-            "network": selectors.network_and_alerts(
-                associations=associations, start=start, end=end
-            ),
-            "categories": selectors.cases_by_category(
-                associations=associations, start=start, end=end
-            ),
-            "trend": trend,
-            "trend_rows": list(
-                zip(trend["labels"], *(trend[k] for k, _label in TREND_SERIES), strict=True)
-            ),
-        }
-        cache.set(key, data, CACHE_SECONDS)
+    data = selectors.dashboard_data(associations=associations, start=start, end=end)
     return {**data, "start": start, "end": end, "scope": scope, "associations": associations}
 
 
 @role_required(Role.COORDINATOR)
 def dashboard_view(request):
     data = _dashboard_data(request)
-    data["chart"] = {
-        "labels": data["trend"]["labels"],
-        "series": [
-            {"label": str(label), "data": data["trend"][key]} for key, label in TREND_SERIES
-        ],
+    data["chart_data"] = {
+        chart.key: {
+            "type": chart.kind,
+            "labels": chart.labels,
+            "series": [{"label": series.label, "data": series.data} for series in chart.series],
+        }
+        for chart in data["charts"]
     }
     data["query"] = request.GET.urlencode()
     data["shares"] = _shares(request.association)
@@ -164,9 +148,10 @@ def dashboard_view(request):
 @require_POST
 @role_required(Role.COORDINATOR)
 def sharing_view(request):
-    EvaluationSettings.objects.update_or_create(
+    services.sharing_set(
         association=request.association,
-        defaults={"share_with_partnership": request.POST.get("share") == "1"},
+        by=request.user,
+        share=request.POST.get("share") == "1",
     )
     messages.success(request, _("Saved."))
     return redirect("evaluation:dashboard")
@@ -180,10 +165,9 @@ def _tables(data) -> list[tuple[str, list[str], list[list]]]:
             [str(_("Figure")), str(_("Value"))],
             [[str(f.label), f.value] for f in [*data["figures"], *data["network"]]],
         ),
-        (
-            str(_("By month")),
-            [str(_("Month")), *(str(label) for _key, label in TREND_SERIES)],
-            [list(row) for row in data["trend_rows"]],
+        *(
+            (chart.title, [str(_("Month")), *(series.label for series in chart.series)], chart.rows)
+            for chart in data["charts"]
         ),
         (
             str(_("Cases by category")),

@@ -1,6 +1,7 @@
 """Pages of skill self-assessment: a member rates the skills of a course (before, after,
-or both at the end on the retrospective form), sees their own growth, and the per-course
-figures of facilitators (their own courses) and coordinators (all of them)."""
+or both at the end on the retrospective form), sees their own growth, and the figures
+per course and per support group of facilitators (the ones they run) and coordinators
+(all of them)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from members.decorators import role_required
 from members.forms.helpers import add_errors
 from members.models import Role
 from members.selectors import member_of_user
-from training.models import Course
+from training.models import Course, SupportGroup
 
 from . import skills
 from .models import SkillAssessment
+from .views import date_param
 
 Phase = SkillAssessment.Phase
 
@@ -115,29 +116,48 @@ def skills_mine_view(request):
     )
 
 
+def _chosen(rows, pk: str):
+    """``rows`` narrowed to the one asked for: 404 when it is not among them."""
+    if not pk.isdigit() or not rows.filter(pk=pk).exists():
+        raise Http404
+    return rows.filter(pk=pk)
+
+
 @role_required(Role.FACILITATOR, Role.COORDINATOR)
 def course_figures_view(request):
-    """A facilitator sees the courses they run (another's answers 404), a coordinator
-    every course of the association."""
+    """A facilitator sees the courses they run and the groups they facilitate (another's
+    answers 404), a coordinator every course and group of the association. Choosing a
+    course (``?course=``) or a group (``?group=``) shows that one alone."""
+    coordinator = request.membership.has_role(Role.COORDINATOR)
     courses = Course.objects.for_association(request.association)
-    if not request.membership.has_role(Role.COORDINATOR):
+    groups = SupportGroup.objects.for_association(request.association)
+    if not coordinator:
         courses = courses.run_by(request.user)
-    chosen = request.GET.get("course")
-    if chosen:
-        if not chosen.isdigit() or not courses.filter(pk=chosen).exists():
-            raise Http404
-        courses = courses.filter(pk=chosen)
-    start = parse_date(request.GET.get("start") or "")
-    end = parse_date(request.GET.get("end") or "")
+        groups = groups.filter(facilitators=request.user)
+    chosen_course = request.GET.get("course")
+    chosen_group = request.GET.get("group")
+    if chosen_course:
+        courses = _chosen(courses, chosen_course)
+    if chosen_group:
+        groups = _chosen(groups, chosen_group)
+    start = date_param(request, "start")
+    end = date_param(request, "end")
     if start and end and end < start:
         start, end = end, start
+    period = {"start": start if end else None, "end": end if start else None}
+    show_courses = bool(chosen_course) or not chosen_group
+    show_groups = bool(chosen_group) or not chosen_course
     return render(
         request,
         "evaluation/skills/course_figures.html",
         {
-            "figures": skills.course_figures(
-                courses=courses, start=start if end else None, end=end if start else None
-            ),
+            "figures": skills.course_figures(courses=courses, **period) if show_courses else [],
+            "group_figures": skills.group_figures(groups=groups, **period) if show_groups else [],
+            "show_courses": show_courses,
+            "show_groups": show_groups,
+            "chosen_course": chosen_course,
+            "chosen_group": chosen_group,
+            "coordinator": coordinator,
             "start": start,
             "end": end,
         },

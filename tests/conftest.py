@@ -6,17 +6,26 @@ from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
-from django.core.cache import cache
 from django.db import OperationalError, connections
 from django.test import Client
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from members.models import KindGroup, Role
 from members.notification_kinds import NotificationKind, register_kind
+from nucleo.cache import cache_clear
 
 from .factories import AssociationFactory, user_with_role
+
+# Property tests check what holds, not how fast examples come: on a loaded machine (CI
+# runs the worker and the browser beside them) generation may be slow, and that is no
+# failure of the code under test.
+hypothesis_settings.register_profile(
+    "nucleo", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("nucleo")
 
 # Notification kinds the engine's tests send: one ordinary, one urgent.
 register_kind(
@@ -71,14 +80,8 @@ def _fresh_cache():
 
 
 def _clear_cache() -> None:
-    if not settings.REDIS_URL:
-        cache.clear()
-        return
     # Only our keys: the broker shares the Redis database, so no FLUSHDB.
-    client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
-    if keys:
-        client.delete(*keys)
+    cache_clear()
 
 
 # Data migrations that create reference data every test may rely on.
@@ -92,6 +95,7 @@ REFERENCE_DATA = [
     ("emergencies.migrations.0006_plans_health_purge_schedule", ["add_schedule"]),
     ("training.migrations.0002_group_meetings_schedule", ["add_schedule"]),
     ("evaluation.migrations.0002_schedules", ["add_schedules"]),
+    ("evaluation.migrations.0005_dashboard_warm_schedule", ["add_schedules"]),
 ]
 
 

@@ -5,11 +5,13 @@ from io import StringIO
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import NoReverseMatch, reverse
 
 from bench import pages
 from bench.seed import BENCH_ROLES, bench_association, bench_email
+from evaluation import selectors
+from evaluation.models import FeedbackAnswer
 from members.models import Invitation, Member, Membership, Role, SignInAttempt, User
 from resources.models import Location, Organization, Phone, Schedule, Service
 
@@ -110,6 +112,53 @@ def test_seed_scale_run_twice_tops_up_instead_of_adding_again():
     assert _counts()["services"] == _counts()["locations"] == 100
 
 
+def _steps(output: str) -> list[str]:
+    """The seeders that ran, from their lines in seed_scale's output."""
+    return [line.split(":")[0].strip() for line in output.splitlines() if "_seed: " in line]
+
+
+@pytest.mark.django_db
+def test_seed_scale_only_runs_the_named_seeders_in_their_order():
+    _seed()
+    before = _counts()
+    out = StringIO()
+
+    # Named out of order, as on the command line.
+    args = ["--factor", str(2 * FACTOR), "--only", "sign_in_attempts_seed", "members_seed"]
+    call_command("seed_scale", *args, stdout=out)
+
+    assert _steps(out.getvalue()) == ["members_seed", "sign_in_attempts_seed"]
+    after = _counts()
+    assert after["members"] == 20
+    assert after["attempts"] == 10
+    assert after["invitations"] == before["invitations"]
+    assert after["services"] == before["services"]
+
+
+@pytest.mark.django_db
+def test_seed_scale_refuses_an_unknown_seeder_and_lists_the_seeders():
+    with pytest.raises(CommandError, match="No seeder named nope") as error:
+        call_command("seed_scale", "--only", "members_seed", "nope", stdout=StringIO())
+
+    assert "The seeders are: members_seed, " in str(error.value)
+    assert "evaluation_seed" in str(error.value)
+    assert bench_association() is None  # refused before seeding anything
+
+
+@pytest.mark.django_db
+def test_evaluation_seed_says_how_far_it_got_when_every_pair_is_asked():
+    # Alone on an empty bench: one person (the bench member) and no event but the
+    # placeholder, so a single request is possible out of the 50 the factor asks for.
+    out = StringIO()
+    call_command("seed_scale", factor=FACTOR, only=["evaluation_seed"], stdout=out)
+
+    output = out.getvalue()
+    assert _steps(output) == ["evaluation_seed"]
+    assert FeedbackAnswer.objects.filter(association=bench_association()).count() == 1
+    assert "1 of 50 feedback answers: " in output
+    assert "the 1 people have been asked about all of the 1 events" in output
+
+
 @pytest.mark.django_db
 def test_pages_run_times_every_registered_page_next_to_the_floor():
     _seed()
@@ -157,6 +206,60 @@ def test_pages_run_skips_an_optional_page_whose_url_does_not_exist_yet(monkeypat
     monkeypatch.setattr(pages, "PAGES", [pages.Page("member", "nowhere:yet")])
     with pytest.raises(NoReverseMatch):
         pages.run(repeat=1, warmup=0, out=StringIO())
+
+
+def _dashboard_computations(monkeypatch) -> list[None]:
+    """One entry each time the dashboard computes its figures instead of reading them
+    from its cache."""
+    calls: list[None] = []
+    compute = selectors.dashboard_figures
+
+    def counted(**kwargs):
+        calls.append(None)
+        return compute(**kwargs)
+
+    monkeypatch.setattr(selectors, "dashboard_figures", counted)
+    return calls
+
+
+@pytest.mark.django_db
+def test_pages_run_empties_the_cache_before_each_request_of_an_uncached_page(monkeypatch):
+    _seed()
+    computations = _dashboard_computations(monkeypatch)
+    monkeypatch.setattr(
+        pages, "PAGES", [pages.Page("coordinator", "evaluation:dashboard", uncached=True)]
+    )
+    out = StringIO()
+
+    results = pages.run(repeat=3, warmup=2, out=out)
+
+    # Every warm-up and timed request computes the figures; the session survived each
+    # emptying (a lost login would answer with a redirect and stop the run).
+    assert len(computations) == 5
+    assert [result.name for result in results] == [pages.FLOOR, "evaluation:dashboard (uncached)"]
+    assert "coordinator  evaluation:dashboard (uncached)" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_pages_run_times_a_cached_page_on_its_cache(monkeypatch):
+    _seed()
+    computations = _dashboard_computations(monkeypatch)
+    monkeypatch.setattr(
+        pages, "PAGES", [pages.Page("coordinator", "evaluation:dashboard", label="cached")]
+    )
+
+    results = pages.run(repeat=3, warmup=2, out=StringIO())
+
+    assert len(computations) == 1  # the first warm-up; the rest are cache hits
+    assert results[1].name == "evaluation:dashboard (cached)"
+
+
+def test_the_dashboard_is_timed_without_its_cache_and_with_it():
+    dashboard = [page for page in pages.PAGES if page.url_name == "evaluation:dashboard"]
+    assert {(page.role, page.name, page.uncached) for page in dashboard} == {
+        ("coordinator", "evaluation:dashboard (uncached)", True),
+        ("coordinator", "evaluation:dashboard (cached)", False),
+    }
 
 
 def test_the_resource_map_pages_are_registered_for_members():

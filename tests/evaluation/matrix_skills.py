@@ -1,7 +1,7 @@
 """Access matrix entries of skill self-assessment: a person rates only the courses they
 are in (the matrix's people are in none, and staff have no registry entry: 404); their
-own growth page needs a registry entry; course figures are for facilitators (their own
-courses) and coordinators."""
+own growth page needs a registry entry; the figures of courses and support groups are for
+facilitators (their own courses and groups) and coordinators."""
 
 from __future__ import annotations
 

@@ -11,11 +11,13 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emergencies.models import Case
 from evaluation import services, who5
-from evaluation.models import FeedbackAnswer, FeedbackRequest
+from evaluation.models import EventKind, FeedbackAnswer, FeedbackRequest, day_of
 from evaluation.selectors import HIDDEN, dashboard_figures, shown
 from members.models import ConsentPurpose, Notification, Role
 from members.services import consent_give, consent_withdraw
+from tests.emergencies.factories import CaseFactory
 from tests.factories import MemberFactory, PrivacyNoticeFactory, UserFactory, user_with_role
 from tests.training.factories import CourseFactory, EnrolmentFactory, SessionFactory
 
@@ -115,6 +117,26 @@ def test_an_anonymous_answer_keeps_no_link_to_the_person(association, frozen_now
     assert answer.request is None
     request.refresh_from_db()
     assert request.answered_at is not None  # not asked again, but not linked
+    # The minute would match the request's: the answer keeps the day only.
+    assert answer.answered_at == day_of(request.answered_at) != request.answered_at
+    assert answer.object_id == request.object_id  # a session: a group's event
+
+
+def test_an_anonymous_answer_about_a_case_does_not_keep_which_case(association, frozen_now):
+    member = _consenting_member(association)
+    case = CaseFactory(association=association, member=member)
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.CLOSED,
+        outcome="resolved",
+        opened_at=timezone.now() - timedelta(days=9),
+        closed_at=timezone.now() - timedelta(days=1),
+    )
+    services.feedback_requests_create()
+    request = FeedbackRequest.objects.get(kind=EventKind.CASE)
+    answer = services.feedback_answer(token=request.token, rating=5, anonymous=True)
+    assert (answer.kind, answer.object_id, answer.request) == (EventKind.CASE, None, None)
+    named = FeedbackAnswer.objects.exclude(pk=answer.pk)
+    assert not named.exists()
 
 
 def test_a_rating_out_of_range_is_refused_with_a_message(association, frozen_now, client):
@@ -192,8 +214,12 @@ def test_a_figure_about_three_people_shows_less_than_five_on_the_page_and_in_the
     assert "&lt; 5" in page
     csv = coordinator_client.get(reverse("evaluation:dashboard-csv")).content.decode()
     assert "< 5" in csv
-    chart = coordinator_client.get(reverse("evaluation:dashboard")).context["chart"]
-    assert chart["series"][0]["data"] == [HIDDEN]  # 3 people came that month
+    charts = coordinator_client.get(reverse("evaluation:dashboard")).context["chart_data"]
+    month = timezone.localtime(session.starts_at).strftime("%Y-%m")
+    participation = charts["participation"]
+    came = participation["series"][0]["data"]
+    assert came[participation["labels"].index(month)] == HIDDEN  # 3 people came that month
+    assert set(came) == {0, HIDDEN}
     workbook = _workbook(coordinator_client)
     values = dict(workbook["Indicatori"].iter_rows(min_row=2, values_only=True))
     assert values["Tasso di presenza (%)"] == HIDDEN
@@ -246,10 +272,12 @@ def test_dashboard_query_count_is_constant(
         EnrolmentFactory(session=session, attended=True)
     # user, memberships, MFA check, whether the association shares (scope), one
     # aggregation per group of figures (enrolments, completions, help requests, cases,
-    # plans, empowerment steps, feedback, wellbeing, active members), network and
-    # alerts (2), cases by category, three for the months (sessions, help, wellbeing),
-    # whether it shares (the toggle), unread notifications
-    with django_assert_num_queries(20):
+    # plans, empowerment steps, feedback answers by event, people who answered,
+    # wellbeing, active members),
+    # network and alerts (2), cases by category, five for the months (sessions, group
+    # meetings, help, wellbeing, empowerment steps), whether it shares (the toggle),
+    # unread notifications
+    with django_assert_num_queries(23):
         coordinator_client.get(reverse("evaluation:dashboard"))
 
 
@@ -317,3 +345,55 @@ def load_workbook_from(response):
     from openpyxl import load_workbook
 
     return load_workbook(BytesIO(response.content))
+
+
+def test_only_the_associations_coordinators_decide_to_share(association, other_association):
+    from django.core.exceptions import PermissionDenied
+
+    coordinator = user_with_role(association, Role.COORDINATOR)
+    operator = user_with_role(association, Role.OPERATOR)
+    elsewhere = user_with_role(other_association, Role.COORDINATOR)
+    for user in (operator, elsewhere):
+        with pytest.raises(PermissionDenied):
+            services.sharing_set(association=association, by=user, share=True)
+    assert services.sharing_set(
+        association=association, by=coordinator, share=True
+    ).share_with_partnership
+    assert not services.sharing_set(
+        association=association, by=coordinator, share=False
+    ).share_with_partnership
+
+
+def test_the_dashboard_is_computed_ahead_of_its_readers(coordinator_client, association):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_celery_beat.models import PeriodicTask
+
+    _sessions_with(association, 6)
+    assert PeriodicTask.objects.filter(
+        task="evaluation.tasks.dashboard_warm_task", interval__every=4, enabled=True
+    ).exists()
+    assert services.dashboard_warm() >= 2  # each association, in Italian and English
+
+    url = reverse("evaluation:dashboard")
+    for language in ("it", "en"):
+        UserFactory._meta.model.objects.filter(pk=coordinator_client.user.pk).update(
+            language=language
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = coordinator_client.get(url)
+        assert response.context["LANGUAGE_CODE"] == language
+        figures = {f.key: f.value for f in response.context["figures"]}
+        assert figures["active_members"] == 6
+        read = " ".join(q["sql"] for q in queries.captured_queries)
+        assert "training_enrolment" not in read and "evaluation_feedbackanswer" not in read
+
+
+def test_a_date_that_does_not_exist_falls_back_with_a_message(coordinator_client):
+    url = reverse("evaluation:dashboard")
+    response = coordinator_client.get(url, {"start": "2026-02-30"}, follow=True)
+    assert response.status_code == 200
+    assert "Non è una data" in response.content.decode()
+    response = coordinator_client.get(url, {"start": "1900-01-01"})
+    assert (response.context["end"] - response.context["start"]).days <= 5 * 366
+    assert response.context["end"] <= timezone.localdate()

@@ -53,16 +53,23 @@ def test_the_demo_dashboard_shows_feedback_and_wellbeing_over_the_past_year(seed
             associations=[home], start=today - timedelta(days=365), end=today
         )
     }
-    trend = selectors.monthly_trend(
-        associations=[home], start=today - timedelta(days=365), end=today
-    )
+    charts = {
+        chart.key: {series.key: series.data for series in chart.series}
+        for chart in selectors.monthly_trends(
+            associations=[home], start=today - timedelta(days=365), end=today
+        )
+    }
 
     for key in ("feedback_average", "wellbeing_average"):
         value = figures[key].value
         assert value != selectors.HIDDEN and isinstance(value, Number), (key, value)
     assert 3.5 <= figures["feedback_average"].value <= 5  # mostly 4 and 5
     assert figures["wellbeing_low"].value != 0  # some people start low
-    assert any(isinstance(value, Number) for value in trend["wellbeing"])
+    assert any(isinstance(value, Number) for value in charts["wellbeing"]["average"])
+    # Every kind of participation shows in some month, and the path has its steps.
+    for series in ("workshops", "groups", "helped"):
+        assert any(isinstance(v, Number) and v > 0 for v in charts["participation"][series])
+    assert any(v != 0 for v in charts["empowerment"]["trained"])
 
 
 def test_the_demo_feedback_is_about_real_events_some_anonymous_some_in_italian(seeded_demo):

@@ -1,7 +1,7 @@
 """Skill self-assessment: a person rates the skills of their own course before it and
 after completing it (or both at the end), answering again updates, growth is counted by
-the database with small cells hidden, and course figures are a facilitator's own courses
-and a coordinator's all."""
+the database with small cells hidden, and course and group figures are a facilitator's
+own courses and groups and a coordinator's all."""
 
 from __future__ import annotations
 
@@ -17,8 +17,13 @@ from evaluation.models import FeedbackAnswer, SkillAssessment
 from evaluation.selectors import HIDDEN
 from members.models import Member
 from tests.factories import MemberFactory, SkillFactory, UserFactory
-from tests.training.factories import CourseFactory, EnrolmentFactory, SessionFactory
-from training.models import CourseCompletion
+from tests.training.factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    GroupFactory,
+    SessionFactory,
+)
+from training.models import CourseCompletion, GroupMeeting
 
 Phase = SkillAssessment.Phase
 
@@ -381,7 +386,166 @@ def test_course_figures_query_count_is_constant(
         course.skills.set([SkillFactory(association=association)])
         EnrolmentFactory(session=SessionFactory(course=course))
         _rate(_person(association), course, before=1, after=3)
-    # session, user, memberships, courses, attendance, completions, feedback,
-    # growth per course, growth per skill, unread notifications
-    with django_assert_num_queries(10):
+    # user, memberships, the coordinator's second factor, courses, attendance,
+    # completions, feedback, growth per course, growth per skill, groups (none: their
+    # figures need no more), unread notifications
+    with django_assert_num_queries(11):
         _figures_page(coordinator_client)
+
+
+# --- Group figures ------------------------------------------------------------------------
+
+
+def _meeting(group, days_ago: float, status=GroupMeeting.Status.SCHEDULED, attendees=()):
+    starts = timezone.now() - timedelta(days=days_ago)
+    meeting = GroupMeeting.objects.create(
+        group=group, starts_at=starts, ends_at=starts + timedelta(hours=1), status=status
+    )
+    meeting.attendees.set(attendees)
+    return meeting
+
+
+def _people(association, n: int) -> list[Member]:
+    return MemberFactory.create_batch(n, association=association)
+
+
+def _group_answer(meeting, rating: int, kind="group_meeting"):
+    # Anonymous, as most are: no request, only the meeting.
+    return FeedbackAnswer.objects.create(
+        association=meeting.group.association, kind=kind, object_id=meeting.pk, rating=rating
+    )
+
+
+def _group_figures(client, **params) -> dict:
+    return {f.group: f for f in _figures_page(client, **params).context["group_figures"]}
+
+
+def test_facilitator_sees_only_the_groups_they_facilitate(facilitator_client, association):
+    mine = GroupFactory(association=association, facilitators=[facilitator_client.user])
+    theirs = GroupFactory(association=association)
+    course = CourseFactory(association=association, facilitators=[facilitator_client.user])
+    page = _figures_page(facilitator_client)
+    assert [f.group for f in page.context["group_figures"]] == [mine]
+    assert page.content.decode().count('data-testid="group-figures"') == 1
+    chosen = _figures_page(facilitator_client, group=mine.pk)
+    assert chosen.status_code == 200
+    assert [f.group for f in chosen.context["group_figures"]] == [mine]
+    # A group chosen shows that group alone, a course that course alone.
+    assert chosen.context["figures"] == []
+    assert _figures_page(facilitator_client, course=course.pk).context["group_figures"] == []
+    assert _figures_page(facilitator_client, group=theirs.pk).status_code == 404
+    assert _figures_page(facilitator_client, group="x").status_code == 404
+
+
+def test_coordinator_sees_every_group_of_the_association(
+    coordinator_client, association, other_association
+):
+    ours = GroupFactory.create_batch(2, association=association)
+    elsewhere = GroupFactory(association=other_association)
+    assert set(_group_figures(coordinator_client)) == set(ours)
+    assert _figures_page(coordinator_client, group=elsewhere.pk).status_code == 404
+
+
+def test_group_figures_are_counted_from_the_meetings_held(coordinator_client, association):
+    group = GroupFactory(association=association)
+    people = _people(association, 7)
+    held = [
+        _meeting(group, 30, attendees=people[:6]),
+        _meeting(group, 20, attendees=people[2:7]),
+        _meeting(group, 10, attendees=people[:1]),
+        _meeting(group, 5),  # held, nobody came
+    ]
+    # Not held: cancelled, or not over yet.
+    _meeting(group, 3, status=GroupMeeting.Status.CANCELLED, attendees=people)
+    _meeting(group, -2, attendees=people)
+    ratings = {held[0]: [5, 4, 4, 5, 3], held[1]: [2, 5, 4]}
+    for meeting, values in ratings.items():
+        for rating in values:
+            _group_answer(meeting, rating)
+    # Another kind of event with the same number is not this meeting's.
+    _group_answer(held[2], 1, kind="session")
+
+    (figure,) = _group_figures(coordinator_client).values()
+    came = [set(meeting.attendees.all()) for meeting in held]
+    given = [rating for values in ratings.values() for rating in values]
+    assert figure.meetings_held == len(held) == 4
+    assert figure.people == len(set().union(*came)) == 7
+    assert figure.average_attendance == round(sum(map(len, came)) / len(held), 1) == 3.0
+    assert figure.feedback_average == round(sum(given) / len(given), 1) == 4.0
+    assert figure.feedback_answers == len(given)
+
+
+def test_group_figures_follow_the_period(coordinator_client, association):
+    group = GroupFactory(association=association)
+    people = _people(association, 5)
+    _meeting(group, 400, attendees=people)
+    recent = _meeting(group, 3, attendees=people[:5])
+    for _ in range(5):
+        _group_answer(recent, 4)
+    today = timezone.localdate()
+    (figure,) = _group_figures(
+        coordinator_client, start=today - timedelta(days=30), end=today
+    ).values()
+    assert (figure.meetings_held, figure.people, figure.average_attendance) == (1, 5, 5.0)
+    assert figure.feedback_average == 4.0
+    (all_time,) = _group_figures(coordinator_client).values()
+    assert all_time.meetings_held == 2
+
+
+def test_group_of_three_people_is_shown_as_fewer_than_five(coordinator_client, association):
+    small = GroupFactory(association=association, name="A small one")
+    big = GroupFactory(association=association, name="B big one")
+    for group, n in ((small, 3), (big, 6)):
+        people = _people(association, n)
+        for days_ago in (14, 7):
+            meeting = _meeting(group, days_ago, attendees=people)
+            for _ in people:
+                _group_answer(meeting, 3)
+    figures = _group_figures(coordinator_client)
+    assert figures[small].people == HIDDEN
+    assert figures[small].average_attendance == HIDDEN
+    assert figures[small].feedback_average == HIDDEN
+    assert figures[small].meetings_held == 2  # not about people
+    assert (figures[big].people, figures[big].average_attendance) == (6, 6.0)
+    assert figures[big].feedback_average == 3.0
+    page = _figures_page(coordinator_client).content.decode()
+    assert page.count('data-testid="group-people">&lt; 5<') == 1
+
+
+def test_group_feedback_of_few_answers_per_meeting_stays_hidden(coordinator_client, association):
+    group = GroupFactory(association=association)
+    people = _people(association, 6)
+    # Six people came, but no meeting got more than two answers: two may be one person.
+    for days_ago in range(1, 7):
+        meeting = _meeting(group, days_ago, attendees=people)
+        _group_answer(meeting, 1)
+        _group_answer(meeting, 2)
+    (figure,) = _group_figures(coordinator_client).values()
+    assert figure.people == 6
+    assert figure.feedback_average == HIDDEN
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_group_figures_query_count_is_constant(
+    facilitator_client, association, django_assert_num_queries, n
+):
+    groups = GroupFactory.create_batch(
+        n, association=association, facilitators=[facilitator_client.user]
+    )
+    people = _people(association, n)
+    for group in groups:
+        for days_ago in range(1, n + 1):
+            _group_answer(_meeting(group, days_ago, attendees=people), 4)
+    # user, memberships, courses (none: their figures need no more), groups,
+    # meetings held with their attendance, feedback on them, unread notifications
+    with django_assert_num_queries(7):
+        page = _figures_page(facilitator_client)
+    assert len(page.context["group_figures"]) == n
+
+
+def test_a_date_that_does_not_exist_on_the_figures_page_is_a_message(coordinator_client):
+    response = coordinator_client.get(
+        reverse("evaluation:course-figures"), {"start": "2026-02-30", "end": "2026-03-31"}
+    )
+    assert response.status_code == 200
+    assert "Non è una data" in response.content.decode()

@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from members.models import Role
 from tests.factories import MemberFactory
+from training import services
 from training.models import CalendarToken, Enrolment
 
 from .factories import CourseFactory, EnrolmentFactory, SessionFactory, every, in_days
@@ -59,6 +60,19 @@ def test_a_new_feed_address_stops_the_old_one(member_client, client):
     old = CalendarToken.objects.get(user=member_client.user).token
     member_client.post(reverse("training:calendar-token"))
     assert client.get(reverse("training:calendar-feed", kwargs={"token": old})).status_code == 404
+
+
+def test_renewing_the_feed_token_replaces_the_old_one(member_client, client):
+    user = member_client.user
+    first = services.calendar_token_renew(user=user)
+    assert CalendarToken.objects.get(user=user) == first
+    second = services.calendar_token_renew(user=user)
+    assert second.token != first.token
+    assert list(CalendarToken.objects.filter(user=user)) == [second]
+    old_feed = reverse("training:calendar-feed", kwargs={"token": first.token})
+    new_feed = reverse("training:calendar-feed", kwargs={"token": second.token})
+    assert client.get(old_feed).status_code == 404
+    assert client.get(new_feed).status_code == 200
 
 
 def test_one_session_as_an_ics_file(member_client, association):

@@ -28,7 +28,7 @@ from members.services import (
     reminders_cancel,
 )
 
-from ..models import Course, CourseCompletion, Enrolment, Session
+from ..models import CalendarToken, Course, CourseCompletion, Enrolment, Session
 
 E = Enrolment.Status
 #: Reminders before a session: key suffix and how long before it starts.
@@ -408,3 +408,22 @@ def facilitator_role_grant(*, member: Member, by: User):
     return membership_grant_role(
         user=member.user, association=member.association, role=Role.FACILITATOR
     )
+
+
+# --- Calendar feed ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_token_renew(*, user: User) -> CalendarToken:
+    """Give the person a new secret calendar feed address, creating it the first time.
+
+    The old token row is deleted and a fresh one made, so the old address stops working
+    at once (its feed answers 404) and calendar apps must be given the new one. The
+    person's row is locked first so that two renewals at once (a double click) run one
+    after the other instead of colliding on the one-token-per-person constraint."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    CalendarToken.objects.filter(user=user).delete()
+    token = CalendarToken(user=user)
+    token.full_clean()
+    token.save()
+    return token

@@ -21,7 +21,7 @@ from icalendar import Calendar, Event
 from members.models import Role
 from members.selectors import has_role_in
 
-from .. import selectors
+from .. import selectors, services
 from ..models import CalendarToken, Session
 
 ROME = ZoneInfo(settings.TIME_ZONE)
@@ -81,8 +81,7 @@ def calendar_view(request):
 @require_POST
 def calendar_token_view(request):
     """Make (or renew) the secret feed address: the old one stops working."""
-    CalendarToken.objects.filter(user=request.user).delete()
-    CalendarToken.objects.create(user=request.user)
+    services.calendar_token_renew(user=request.user)
     messages.success(request, _("Your calendar address is ready: copy it into your calendar app."))
     return redirect("training:calendar")
 
