@@ -186,8 +186,8 @@ def test_seed_demo_past_alert_has_every_kind_of_answer(demo):
     assert f"to {alert.answers.count()} members: " in demo
 
 
-def test_seed_demo_network_is_idempotent(db):
-    first = seed_demo()
+def test_seed_demo_network_is_idempotent(seeded_demo, db):
+    first = seeded_demo
     counts = _counts()
     second = seed_demo()
     assert _counts() == counts

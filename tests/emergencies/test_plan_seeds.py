@@ -161,8 +161,8 @@ def test_seed_demo_plans_of_the_registry_in_their_states(demo):
     assert "1 with the review overdue, 1 reviewed)" in demo
 
 
-def test_seed_demo_plans_twice_adds_nothing(db):
-    first_output = seed_demo()
+def test_seed_demo_plans_twice_adds_nothing(seeded_demo, db):
+    first_output = seeded_demo
     first = _counts()
 
     second_output = seed_demo()

@@ -182,8 +182,8 @@ def test_seed_demo_puts_the_operator_on_duty_for_the_coming_week(demo, home):
         assert shifts.on_duty(now + timedelta(hours=hours)).exists()
 
 
-def test_seed_demo_cases_twice_adds_nothing(db):
-    first_output = seed_demo()
+def test_seed_demo_cases_twice_adds_nothing(seeded_demo, db):
+    first_output = seeded_demo
     first = _demo_counts()
     shifts = DutyShift.objects.count()
 

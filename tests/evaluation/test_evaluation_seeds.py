@@ -32,8 +32,8 @@ def _line(output: str) -> str:
     return next(line for line in output.splitlines() if line.startswith("Evaluation: "))
 
 
-def test_seed_demo_twice_gives_the_same_evaluation_rows_and_output():
-    first = seed_demo()
+def test_seed_demo_twice_gives_the_same_evaluation_rows_and_output(seeded_demo):
+    first = seeded_demo
     counts = _counts()
 
     second = seed_demo()

@@ -53,8 +53,8 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-def test_seed_demo_is_idempotent(db):
-    first = _seed()
+def test_seed_demo_is_idempotent(seeded_demo, db):
+    first = seeded_demo
     counts = _counts()
     second = _seed()
     assert _counts() == counts

@@ -55,8 +55,8 @@ def seeded(seeded_demo, db):
     return seeded_demo
 
 
-def test_seeding_twice_changes_nothing(db):
-    first_output = _seed()
+def test_seeding_twice_changes_nothing(seeded_demo, db):
+    first_output = seeded_demo
     first = _counts()
     second_output = _seed()
     assert _counts() == first  # no duplicates, and no history rows for unchanged records

@@ -466,16 +466,9 @@ def test_a_number_that_is_not_one_is_reported(services, association, key, value)
     assert key in result.errors[0]
 
 
-def test_demo_data_exports_valid_documents_and_survives_a_round_trip(db):
-    from io import StringIO
-
-    from django.core.management import call_command
-
+def test_demo_data_exports_valid_documents_and_survives_a_round_trip(seeded_demo, db):
     from members.models import Association
-    from resources.demo import seed_resources
 
-    call_command("seed_demo", stdout=StringIO())
-    seed_resources(StringIO())
     documents = hsds.export_services(Service.objects.all())
     assert len(documents) >= 40
     for document in documents:

@@ -72,8 +72,8 @@ def demo(seeded_demo, db) -> str:
     return seeded_demo
 
 
-def test_seed_demo_training_twice_adds_nothing_and_prints_the_same(db):
-    first_output = seed_demo()
+def test_seed_demo_training_twice_adds_nothing_and_prints_the_same(seeded_demo, db):
+    first_output = seeded_demo
     first = _counts()
 
     second_output = seed_demo()
