@@ -133,6 +133,7 @@ def seeded_demo(django_db_setup, django_db_blocker):
 
     # The same fast hasher as every test (the autouse fixture is per test, not module).
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        _restore_reference_data()  # a transactional test before may have flushed it
         output = seed_demo()
     yield output
     with django_db_blocker.unblock():
@@ -142,14 +143,20 @@ def seeded_demo(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(request):
+def _reference_data(request, django_db_blocker):
     """A transactional test empties every table when it ends, reference data included:
     put it back before each one (the data migrations are idempotent)."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
+        yield
         return
     request.getfixturevalue("transactional_db")
     _restore_reference_data()
+    yield
+    # The flush has run (transactional_db is torn down first): the tests after this one
+    # (and the demo seeded for the last ones) find the reference data again.
+    with django_db_blocker.unblock():
+        _restore_reference_data()
 
 
 @pytest.fixture(autouse=True)
