@@ -103,10 +103,11 @@ def _period(request):
     past today."""
     default_start, today = selectors.default_period()
     start = date_param(request, "start") or default_start
-    end = min(date_param(request, "end") or today, today)
+    end = date_param(request, "end") or today
     if end < start:
         start, end = end, start
-    return max(start, end - LONGEST), end
+    end = min(end, today)
+    return min(max(start, end - LONGEST), end), end
 
 
 def _shares(association) -> bool:

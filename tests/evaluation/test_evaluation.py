@@ -397,3 +397,6 @@ def test_a_date_that_does_not_exist_falls_back_with_a_message(coordinator_client
     response = coordinator_client.get(url, {"start": "1900-01-01"})
     assert (response.context["end"] - response.context["start"]).days <= 5 * 366
     assert response.context["end"] <= timezone.localdate()
+    # A period in the future ends today.
+    response = coordinator_client.get(url, {"start": "2999-01-01"})
+    assert response.context["start"] <= response.context["end"] == timezone.localdate()
