@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from emergencies.models import Case, HelpRequest, RequestKind
 from members.models import Association, Consent, ConsentPurpose, Member, Membership, Role, User
+from members.selectors import has_role_in
 from members.services import consent_active, notify, notify_many
 from training.models import Enrolment, GroupMeeting
 
-from . import who5
+from . import selectors, who5
 from .models import (
     EvaluationSettings,
     EventKind,
@@ -230,16 +232,12 @@ def checkin_contact_request(*, checkin: WellbeingCheckIn, by: User) -> int:
 def sharing_set(*, association: Association, by: User, share: bool) -> EvaluationSettings:
     """Whether the association's figures count in the partnership's aggregate: its
     coordinators decide (the partnership view is offered only to those that share)."""
-    if (
-        not Membership.objects.filter(association=association, user=by)
-        .with_role(Role.COORDINATOR)
-        .exists()
-    ):
+    if not has_role_in(by, association.pk, Role.COORDINATOR):
         raise PermissionDenied
-    settings, _created = EvaluationSettings.objects.update_or_create(
+    sharing, _created = EvaluationSettings.objects.update_or_create(
         association=association, defaults={"share_with_partnership": share}
     )
-    return settings
+    return sharing
 
 
 def dashboard_warm() -> int:
@@ -247,11 +245,6 @@ def dashboard_warm() -> int:
     every language, for each association and for the partnership's aggregate: run more
     often than the cache expires, the first reader does not wait for the figures.
     Returns how many views were computed."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from . import selectors
-
     start, end = selectors.default_period()
     scopes = [[association] for association in Association.objects.order_by("pk")]
     sharing = selectors.sharing_associations()

@@ -67,6 +67,11 @@ def _a_year_of_the_unit(association) -> None:
         )
 
 
+def _charts_drawn(page) -> None:
+    for chart in ("participation", "wellbeing", "empowerment"):
+        page.wait_for_function(f"() => Chart.getChart('chart-{chart}') !== undefined")
+
+
 def test_the_coordinator_changes_the_period_and_downloads_the_workbook(
     live_server, desktop_page, screenshot
 ):
@@ -91,8 +96,7 @@ def test_the_coordinator_changes_the_period_and_downloads_the_workbook(
     table = page.get_by_test_id("trend-participation")
     assert table.locator("tbody tr td:first-child").all_inner_texts() == months
     expect(table.locator("tbody tr").nth(1)).to_contain_text("< 5")
-    for chart in ("participation", "wellbeing", "empowerment"):
-        page.wait_for_function(f"() => Chart.getChart('chart-{chart}') !== undefined")
+    _charts_drawn(page)
     screenshot(page, "desktop-70-dashboard")
 
     with page.expect_download() as download:
@@ -110,8 +114,7 @@ def test_the_dashboard_charts_read_on_a_phone(live_server, phone_page, screensho
     page = phone_page
     sign_in(page, live_server, coordinator, "Carla")
     page.goto(f"{live_server.url}/evaluation/dashboard/")
-    for chart in ("participation", "wellbeing", "empowerment"):
-        page.wait_for_function(f"() => Chart.getChart('chart-{chart}') !== undefined")
+    _charts_drawn(page)
     # The charts fit the screen: nothing scrolls sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "phone-70-dashboard")
